@@ -1,0 +1,236 @@
+"""Hybrid search over services and policy passages, municipality-aware.
+
+Three rankings are fused by reciprocal rank: dense (e5 cosine less each row's hubness, see
+index.Item.bias), lexical (character n-grams over folded text) and, for services, how close the
+question is to the prototypes of the service's themes. A person
+sees services of their own municipality and national ones, never another municipality's, and the
+policy passages of their own municipality. With no municipality given, everything is searched.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+
+from knowledge.catalogue import Catalogue, load_catalogue
+from knowledge.embedding import Embedder, make_embedder
+from knowledge.errors import KnowledgeError
+from knowledge.index import Index, build_index, data_hash, is_current, load_index
+from knowledge.lexical import LexicalIndex
+from knowledge.settings import KnowledgeSettings, get_settings
+from knowledge.text import clean, fold
+from knowledge.texts import text
+
+Method = Literal["hybrid", "dense", "lexical"]
+RRF_K = 60
+EXCERPT_CHARS = 400
+
+
+class QueryError(KnowledgeError):
+    """A query we cannot search as given; the message says kindly what to do."""
+
+
+@dataclass
+class Result:
+    kind: str  # "service" or "policy"
+    score: float
+    service: dict[str, Any] | None = None
+    source: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "service": self.service,
+            "source": self.source,
+        }
+
+
+@dataclass
+class Response:
+    query: str
+    kommune: str | None
+    results: list[Result] = field(default_factory=list)
+    no_good_match: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": [r.to_json() for r in self.results], "no_good_match": self.no_good_match}
+
+    @property
+    def services(self) -> list[dict[str, Any]]:
+        return [r.service for r in self.results if r.service is not None]
+
+
+def excerpt(passage: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a passage, cut at a sentence end where one is near the limit."""
+    flat = re.sub(r"\s+", " ", passage).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(". ", 0, limit)
+    return flat[: cut + 1] if cut > limit // 2 else flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _ranks(scores: np.ndarray[Any, Any], rows: list[int]) -> dict[int, int]:
+    order = sorted(rows, key=lambda r: -float(scores[r]))
+    return {row: rank for rank, row in enumerate(order)}
+
+
+class Searcher:
+    """Search over one loaded index and catalogue."""
+
+    def __init__(
+        self,
+        index: Index,
+        catalogue: Catalogue,
+        embedder: Embedder,
+        settings: KnowledgeSettings,
+        thresholds: dict[str, float] | None = None,
+    ) -> None:
+        self.index = index
+        self.catalogue = catalogue
+        self.embedder = embedder
+        self.settings = settings
+        self.thresholds = thresholds
+        self.lexical = LexicalIndex([item.text for item in index.items])
+        self.bias = np.array([item.bias for item in index.items], dtype=np.float32)
+        self.theme_rows = {
+            item.ref: r for r, item in enumerate(index.items) if item.kind == "theme"
+        }
+
+    def check_query(self, query: str, kommune: str | None) -> tuple[str, str | None]:
+        query = clean(query or "")[: self.settings.max_query_chars]
+        if not query:
+            raise QueryError(text("errors.empty_query"))
+        if kommune is not None:
+            kommune = kommune.strip().lower() or None
+        if kommune is not None and kommune not in self.catalogue.municipalities:
+            known = ", ".join(sorted(self.catalogue.municipalities))
+            raise QueryError(text("errors.unknown_kommune", kommune=kommune, known=known))
+        return query, kommune
+
+    def _allowed(self, row: int, kommune: str | None) -> bool:
+        item = self.index.items[row]
+        if kommune is None:
+            return True
+        owner = item.meta["kommune"]
+        if item.kind == "service":
+            return owner is None or owner == kommune
+        return bool(owner == kommune)
+
+    def search(
+        self,
+        query: str,
+        kommune: str | None = None,
+        k: int = 5,
+        passages: int = 2,
+        method: Method = "hybrid",
+        now: datetime | None = None,
+    ) -> Response:
+        """Services (up to k) then policy passages (up to `passages`), best first."""
+        query, kommune = self.check_query(query, kommune)
+        k, passages = max(0, min(k, 50)), max(0, min(passages, 20))
+        dense = np.zeros(len(self.index.items), dtype=np.float32)
+        for row, score in self.index.search(self.embedder.embed_queries([query])[0], len(dense)):
+            dense[row] = score
+        lexical = self.lexical.scores(query) if fold(query) else np.zeros_like(dense)
+        adjusted = dense - self.bias
+        response = Response(query, kommune)
+        best: dict[str, float] = {}
+        for kind, limit in (("service", k), ("policy", passages)):
+            rows = [
+                r
+                for r, item in enumerate(self.index.items)
+                if item.kind == kind and self._allowed(r, kommune)
+            ]
+            if not rows:
+                continue
+            fused = self._fuse(adjusted, lexical, rows, method)
+            if kind == "service":
+                best = {"dense": float(adjusted[rows].max()), "lexical": float(lexical[rows].max())}
+            for row in sorted(rows, key=lambda r: -fused[r])[:limit]:
+                response.results.append(self._result(row, fused[row], now))
+        response.no_good_match = self._no_good_match(best)
+        return response
+
+    def _fuse(
+        self,
+        dense: np.ndarray[Any, Any],
+        lexical: np.ndarray[Any, Any],
+        rows: list[int],
+        method: Method,
+    ) -> dict[int, float]:
+        if method == "dense":
+            return {r: float(dense[r]) for r in rows}
+        if method == "lexical":
+            return {r: float(lexical[r]) for r in rows}
+        rankings = [_ranks(dense, rows), _ranks(lexical, rows)]
+        if self.index.items[rows[0]].kind == "service" and self.theme_rows:
+            themes = np.zeros_like(dense)
+            for r in rows:
+                themes[r] = max(
+                    dense[self.theme_rows[t]] for t in self.index.items[r].meta["themes"]
+                )
+            rankings.append(_ranks(themes, rows))
+        return {r: sum(1 / (RRF_K + ranking[r]) for ranking in rankings) for r in rows}
+
+    def _no_good_match(self, best: dict[str, float]) -> bool:
+        """True when neither method found anything close, by thresholds calibrated on data."""
+        if not best or not self.thresholds:
+            return not best
+        return (
+            best["dense"] < self.thresholds["dense"]
+            and best["lexical"] < self.thresholds["lexical"]
+        )
+
+    def _result(self, row: int, score: float, now: datetime | None) -> Result:
+        item = self.index.items[row]
+        if item.kind == "service":
+            return Result("service", score, service=self.catalogue.summary(item.ref, now))
+        meta = item.meta
+        source = {
+            "kommune": meta["kommune"],
+            "document": meta["document"],
+            "section": meta["section"],
+            "excerpt": excerpt(meta["text"]),
+            "text": meta["text"],
+            "path": meta["path"],
+            "start": meta["start"],
+            "end": meta["end"],
+        }
+        return Result("policy", score, source=source)
+
+
+def load_thresholds(settings: KnowledgeSettings, model_name: str) -> dict[str, float] | None:
+    try:
+        data = json.loads(settings.calibration_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = data.get(model_name) if isinstance(data, dict) else None
+    return {"dense": float(found["dense"]), "lexical": float(found["lexical"])} if found else None
+
+
+def open_searcher(
+    settings: KnowledgeSettings, embedder: Embedder | None = None, build: bool = False
+) -> Searcher:
+    """Load the index (building it first when `build` and it is stale) and the catalogue."""
+    embedder = embedder or make_embedder(settings.embed_backend, settings.embed_model)
+    if build and not is_current(settings, embedder.name):
+        build_index(settings, embedder)
+    index = load_index(settings.index_dir, embedder.name)
+    if index.manifest.get("data_hash") != data_hash(settings):
+        raise KnowledgeError(
+            f"The index in {settings.index_dir} is older than the corpus or catalogue. Rebuild it"
+            " with `python -m knowledge build` (make run does this)."
+        )
+    catalogue = load_catalogue(settings.catalogue_dir, settings.facts_dir)
+    return Searcher(index, catalogue, embedder, settings, load_thresholds(settings, embedder.name))
+
+
+@lru_cache(maxsize=1)
+def get_searcher() -> Searcher:
+    """The process-wide searcher, loaded once on first use (tests replace it)."""
+    return open_searcher(get_settings(), build=True)

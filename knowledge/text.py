@@ -1,0 +1,34 @@
+"""Text normalisation shared by the loaders, the chunker and lexical search."""
+
+import re
+import unicodedata
+
+# People often write Danish without æøå ("hjaelp", "gaeld", "boern") or with a plain vowel
+# ("hjalp", "born"). Folding both the query and the documents to the two-letter forms, and also
+# plain ones for the second style, lets a misspelt query meet the text.
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def clean(text: str) -> str:
+    """Remove control and invisible characters and collapse white space."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase and fold æøå so that "Hjælp", "hjaelp" and "hjalp" come close.
+
+    The double-vowel forms are then shortened (ae->a, oe->o, aa->a) so that both spellings
+    without æøå land on the same string.
+    """
+    text = clean(text).lower().translate(_FOLD)
+    text = text.replace("ae", "a").replace("oe", "o").replace("aa", "a")
+    return " ".join(_WORD.findall(text))
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

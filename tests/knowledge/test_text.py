@@ -1,0 +1,21 @@
+from knowledge.text import clean, fold, word_count
+
+
+def test_fold_meets_spellings_without_aeoeaa() -> None:
+    assert fold("Hjælp") == fold("hjaelp") == fold("hjalp") == "hjalp"
+    assert fold("Gæld til SKAT") == fold("gaeld til skat")
+    assert fold("børn") == fold("boern") == fold("born")
+    assert fold("Pårørende") == fold("paaroerende") == fold("parorende")
+
+
+def test_clean_removes_control_and_invisible_characters() -> None:
+    assert clean("hej\x00\x07 med\u200b dig\n\n") == "hej med dig"
+
+
+def test_fold_drops_emoji_and_punctuation_but_keeps_words() -> None:
+    assert fold("Hjælp!!! 😢😢 nu") == "hjalp nu"
+    assert fold("😢😢") == ""
+
+
+def test_word_count() -> None:
+    assert word_count("Mål: Færre unge ender i kriminalitet.") == 6
