@@ -196,9 +196,11 @@ def build_index(
     """Build (or bring up to date) the index in `settings.index_dir`."""
     started = time.perf_counter()
     if not force and is_current(settings, embedder.name):
-        manifest = read_manifest(settings.index_dir) or {}
-        total = int(manifest.get("count", 0))
-        return BuildReport(total, 0, total, time.perf_counter() - started, up_to_date=True)
+        try:
+            total = len(load_index(settings.index_dir, embedder.name).items)
+            return BuildReport(total, 0, total, time.perf_counter() - started, up_to_date=True)
+        except KnowledgeError:
+            pass  # the manifest is current but the files are damaged: build afresh
     catalogue = load_catalogue(settings.catalogue_dir, settings.facts_dir)
     items = collect_items(settings, catalogue)
     ids = [item.id for item in items]

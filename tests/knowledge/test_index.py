@@ -82,6 +82,9 @@ def test_mismatched_and_corrupt_indexes_are_refused(
     (local.index_dir / "index.faiss").write_bytes(b"garbage")
     with pytest.raises(KnowledgeError, match="damaged"):
         load_index(local.index_dir, embedder.name)
+    rebuilt = build_index(local, embedder)  # what `make run` does next
+    assert not rebuilt.up_to_date and rebuilt.embedded == rebuilt.total
+    assert len(load_index(local.index_dir, embedder.name).items) == rebuilt.total
     shutil.rmtree(local.index_dir)
     with pytest.raises(KnowledgeError, match="No usable index"):
         load_index(local.index_dir, embedder.name)
