@@ -122,8 +122,14 @@ class Catalogue:
             if s.status == "active" and (kommune is None or s.kommune in (kommune, None))
         ]
 
-    def summary(self, service_id: str, now: datetime | None = None) -> dict[str, Any]:
-        """The public view of a service: only checked contact facts, with open now."""
+    def summary(
+        self, service_id: str, now: datetime | None = None, asker: str | None = None
+    ) -> dict[str, Any]:
+        """The public view of a service: only checked contact facts, with open now.
+
+        A service with no checked phone of its own hands the person on (`via`) to the front door
+        of its municipality, or for a national service to the asker's municipality's front door.
+        """
         service, shown = self.services[service_id], self.shown[service_id]
         open_now, opening = describe(shown.schedule, now or datetime.now().astimezone())
         voice = [p.number for p in shown.phones if p.type == "voice"]
@@ -150,9 +156,9 @@ class Catalogue:
             "contact_sources": shown.sources,
             "via": None,
         }
-        door = self.front_door(service.kommune) if service.kommune else None
+        home = service.kommune or asker
+        door = self.front_door(home) if home else None
         if summary["phone"] is None and door is not None and door.id != service.id:
-            # No checked phone of its own: hand the person on to the municipality's front door.
             door_shown = self.shown[door.id]
             summary["via"] = {
                 "id": door.id,
@@ -162,6 +168,11 @@ class Catalogue:
                 "url": door_shown.url,
             }
         return summary
+
+    @staticmethod
+    def reachable(summary: dict[str, Any]) -> bool:
+        """A person can get in touch: a checked phone, address or web page, or a door via."""
+        return bool(summary["phone"] or summary["address"] or summary["url"] or summary["via"])
 
 
 def _read_yaml(path: Path) -> Any:

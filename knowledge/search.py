@@ -151,8 +151,15 @@ class Searcher:
             fused = self._fuse(adjusted, lexical, rows, method)
             if kind == "service":
                 best = {"dense": float(adjusted[rows].max()), "lexical": float(lexical[rows].max())}
-            for row in sorted(rows, key=lambda r: -fused[r])[:limit]:
-                response.results.append(self._result(row, fused[row], now))
+            found: list[Result] = []
+            for row in sorted(rows, key=lambda r: -fused[r]):
+                if len(found) >= limit:
+                    break
+                result = self._result(row, fused[row], now, kommune)
+                # A service nobody can reach is a dead end; it is not offered.
+                if result.service is None or self.catalogue.reachable(result.service):
+                    found.append(result)
+            response.results.extend(found)
         response.no_good_match = self._no_good_match(best)
         return response
 
@@ -186,10 +193,10 @@ class Searcher:
             and best["lexical"] < self.thresholds["lexical"]
         )
 
-    def _result(self, row: int, score: float, now: datetime | None) -> Result:
+    def _result(self, row: int, score: float, now: datetime | None, kommune: str | None) -> Result:
         item = self.index.items[row]
         if item.kind == "service":
-            return Result("service", score, service=self.catalogue.summary(item.ref, now))
+            return Result("service", score, service=self.catalogue.summary(item.ref, now, kommune))
         meta = item.meta
         source = {
             "kommune": meta["kommune"],

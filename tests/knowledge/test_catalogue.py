@@ -78,6 +78,15 @@ def test_service_without_phone_routes_to_front_door(catalogue: Catalogue) -> Non
             assert summary["via"]["id"] == catalogue.front_door(service.kommune).id
 
 
+def test_national_service_without_phone_routes_to_the_askers_front_door(
+    catalogue: Catalogue,
+) -> None:
+    sind = catalogue.summary("national-sind", NOW, asker="norddjurs")
+    assert sind["phone"] is None  # its number is not verified yet
+    assert sind["via"]["phone"] == "89 59 10 00"
+    assert catalogue.summary("national-sind", NOW)["via"] is None
+
+
 def test_crisis_lines_are_national_and_reachable(catalogue: Catalogue) -> None:
     crisis = [catalogue.summary(s.id, NOW) for s in catalogue.services.values() if s.crisis]
     numbers = {digits(c["phone"] or "") for c in crisis}

@@ -88,3 +88,15 @@ def test_excerpt_cuts_at_a_sentence() -> None:
     cut = excerpt(text, 100)
     assert cut.endswith(".") and len(cut) <= 100
     assert excerpt("Kort.") == "Kort."
+
+
+@pytest.mark.parametrize(
+    "kommune", [None, "nyborg", "svendborg", "faxe", "norddjurs", "jammerbugt"]
+)
+def test_every_offered_service_can_be_reached(searcher: Searcher, kommune: str | None) -> None:
+    """No dead ends: each service shown has a checked phone, address or page, or a door via."""
+    for query in ("psykisk syg", "prostitution", "gæld", "ludomani", "hjemløs", "bande"):
+        for service in services(searcher, query, kommune, k=10):
+            assert service["phone"] or service["address"] or service["url"] or service["via"]
+            if kommune and service["via"]:
+                assert service["via"]["id"] == searcher.catalogue.front_door(kommune).id
