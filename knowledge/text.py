@@ -32,3 +32,16 @@ def fold(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def lix(text: str) -> float:
+    """Readability index used for Danish: words per sentence + percent of words over 6 letters.
+
+    Below 35 is easy to read; the citizen-facing texts aim for that.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    sentences = max(1, len(re.findall(r"[.!?:]+(?:\s|$)", text.strip() + " ")))
+    long_words = sum(len(w) > 6 for w in words)
+    return len(words) / sentences + 100 * long_words / len(words)

@@ -1,5 +1,6 @@
 import re
 import shutil
+import statistics
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from knowledge.catalogue import THEMES, Catalogue, load_catalogue
 from knowledge.errors import KnowledgeError
 from knowledge.facts import digits, load_facts
 from knowledge.settings import KnowledgeSettings
+from knowledge.text import lix
 
 SETTINGS = KnowledgeSettings()
 NOW = datetime.fromisoformat("2026-11-23T10:00+01:00")
@@ -137,3 +139,16 @@ def test_not_yaml_is_a_clear_error(tmp_path: Path) -> None:
     (folder / "faxe.yml").write_text("services: [unclosed", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"faxe\.yml: cannot read YAML"):
         load_catalogue(folder, SETTINGS.facts_dir)
+
+
+def test_citizen_text_is_plain_danish(catalogue: Catalogue) -> None:
+    """A record's text for citizens (description, who, how) reads easily: LIX <= 35 each.
+
+    LIX is measured over a record's running text: a lone short sentence says little.
+    """
+    scores = {
+        s.id: lix(" ".join(t for t in (s.description, s.eligibility, s.how_to_access) if t))
+        for s in catalogue.services.values()
+    }
+    assert statistics.median(scores.values()) <= 30
+    assert {k: v for k, v in scores.items() if v > 35} == {}

@@ -1,4 +1,4 @@
-from knowledge.text import clean, fold, word_count
+from knowledge.text import clean, fold, lix, word_count
 
 
 def test_fold_meets_spellings_without_aeoeaa() -> None:
@@ -19,3 +19,9 @@ def test_fold_drops_emoji_and_punctuation_but_keeps_words() -> None:
 
 def test_word_count() -> None:
     assert word_count("Mål: Færre unge ender i kriminalitet.") == 6
+
+
+def test_lix_of_known_texts() -> None:
+    # 8 words, 1 sentence, 3 long words ("forsorgshjem", "hjemløse", "mennesker").
+    assert lix("Et forsorgshjem er et sted for hjemløse mennesker.") == 8 + 100 * 3 / 8
+    assert lix("") == 0.0
