@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from knowledge.errors import KnowledgeError
 from knowledge.facts import FactBook, load_facts
 from knowledge.schedule import Schedule, describe
+from knowledge.text import fold
 
 Theme = Literal[
     "bolig",
@@ -168,6 +169,14 @@ class Catalogue:
                 "url": door_shown.url,
             }
         return summary
+
+    def place_phrases(self) -> set[tuple[str, ...]]:
+        """Municipality and town names as folded token tuples ("Faxe Kommune", "Grenå", ...)."""
+        names: set[str] = set()
+        for m in self.municipalities.values():
+            base = m.name.removesuffix(" Kommune")
+            names.update({m.slug, m.name, base, f"{base} kommune", f"{base} kommunes", *m.towns})
+        return {tuple(fold(name).split()) for name in names if fold(name)}
 
     @staticmethod
     def reachable(summary: dict[str, Any]) -> bool:

@@ -116,14 +116,9 @@ def print_table(report: dict[str, Any], misses: bool = False) -> None:
             print("  " + miss)
 
 
-def _best_scores(searcher: Searcher, query: str, kommune: str | None) -> tuple[float, float]:
-    searcher_thresholds, searcher.thresholds = searcher.thresholds, None
-    try:
-        dense = searcher.search(query, kommune, k=1, passages=0, method="dense").results
-        lexical = searcher.search(query, kommune, k=1, passages=0, method="lexical").results
-    finally:
-        searcher.thresholds = searcher_thresholds
-    return (dense[0].score if dense else 0.0), (lexical[0].score if lexical else 0.0)
+def _signals(searcher: Searcher, query: str, kommune: str | None) -> tuple[float, float]:
+    signals = searcher.search(query, kommune, k=1, passages=0).signals
+    return signals.get("dense", 0.0), signals.get("lexical", 0.0)
 
 
 def calibrate(
@@ -134,10 +129,10 @@ def calibrate(
     Writes them into the calibration file under the model's name and prints what they do.
     """
     questions = load_devset(settings.devset_file)
-    inside = np.array([_best_scores(searcher, q["q"], q.get("kommune")) for q in questions])
+    inside = np.array([_signals(searcher, q["q"], q.get("kommune")) for q in questions])
     outside = np.array(
         [
-            _best_scores(searcher, q, None)
+            _signals(searcher, q, None)
             for q in load_out_of_scope(settings.corpus_dir / "background_queries.yml")
         ]
     )

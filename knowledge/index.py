@@ -24,19 +24,21 @@ from knowledge.documents import iter_documents
 from knowledge.embedding import Embedder, Vectors
 from knowledge.errors import KnowledgeError
 from knowledge.settings import KnowledgeSettings
+from knowledge.text import fold
 from knowledge.texts import text
 
-FORMAT = 2
+FORMAT = 3
 DATA_DIRS = ("corpus_dir", "catalogue_dir", "facts_dir")
 DATA_SUFFIXES = (".yml", ".yaml", ".txt", ".md", ".pdf", ".html", ".htm")
 BACKGROUND = "background_queries.yml"
+LEXICON = "themes.yml"
 
 
 @dataclass(frozen=True)
 class Item:
     """One row of the index: a policy chunk or a service."""
 
-    kind: str  # "policy", "service" or "theme"
+    kind: str  # "policy", "service" or "phrase" (a way to say a theme, see corpus/themes.yml)
     id: str  # a hash of what was embedded and its source
     ref: str  # chunk id, service id or theme slug
     text: str  # what was embedded
@@ -84,12 +86,25 @@ def _content_id(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-def theme_texts(catalogue: Catalogue) -> dict[str, str]:
-    """A prototype text per theme: its name and the everyday words of the services it leads."""
-    words: dict[str, list[str]] = {t: [] for t in THEMES}
-    for service in catalogue.services.values():
-        words[service.themes[0]].extend(service.keywords)
-    return {t: f"{text(f'themes.{t}')}: {', '.join(dict.fromkeys(w))}" for t, w in words.items()}
+def load_lexicon(settings: KnowledgeSettings) -> dict[str, list[str]]:
+    """How people put each theme into words (corpus/themes.yml), checked for every theme slug."""
+    path = settings.corpus_dir / LEXICON
+    try:
+        themes = yaml.safe_load(path.read_text(encoding="utf-8"))["themes"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: cannot read the theme phrases ({exc})") from exc
+    missing = [t for t in THEMES if not themes.get(t)]
+    unknown = [t for t in themes if t not in THEMES]
+    if missing or unknown:
+        raise KnowledgeError(f"{path}: themes without phrases {missing}, unknown themes {unknown}")
+    seen: dict[str, str] = {}
+    for theme in THEMES:
+        for phrase in themes[theme]:
+            key = fold(str(phrase))
+            if key in seen and seen[key] != theme:
+                raise KnowledgeError(f"{path}: {phrase!r} is under both {seen[key]} and {theme}")
+            seen[key] = theme
+    return {t: [str(p) for p in themes[t]] for t in THEMES}
 
 
 def collect_items(settings: KnowledgeSettings, catalogue: Catalogue) -> list[Item]:
@@ -104,8 +119,9 @@ def collect_items(settings: KnowledgeSettings, catalogue: Catalogue) -> list[Ite
         body = service_text(service)
         meta = {"kommune": service.kommune, "themes": list(service.themes)}
         items.append(Item("service", _content_id(service.id, body), service.id, body, meta))
-    for theme, body in theme_texts(catalogue).items():
-        items.append(Item("theme", _content_id(theme, body), theme, body, {}))
+    for theme, phrases in load_lexicon(settings).items():
+        for phrase in dict.fromkeys(phrases):
+            items.append(Item("phrase", _content_id("phrase", theme, phrase), theme, phrase, {}))
     return items
 
 
@@ -216,7 +232,13 @@ def build_index(
     bar = _progress(len(todo), progress)
     for start in range(0, len(todo), batch):
         rows = todo[start : start + batch]
-        vectors[rows] = embedder.embed_passages([items[r].text for r in rows])
+        for kind_rows, embed in (
+            # A theme phrase is compared with a question as a question (e5's symmetric use).
+            ([r for r in rows if items[r].kind == "phrase"], embedder.embed_queries),
+            ([r for r in rows if items[r].kind != "phrase"], embedder.embed_passages),
+        ):
+            if kind_rows:
+                vectors[kind_rows] = embed([items[r].text for r in kind_rows])
         bar.update(len(rows))
     bar.close()
     background = embedder.embed_queries(background_queries(settings))

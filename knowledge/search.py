@@ -1,8 +1,9 @@
 """Hybrid search over services and policy passages, municipality-aware.
 
 Three rankings are fused by reciprocal rank: dense (e5 cosine less each row's hubness, see
-index.Item.bias), lexical (character n-grams over folded text) and, for services, how close the
-question is to the prototypes of the service's themes. A person
+index.Item.bias), lexical (character n-grams over folded text) and, for services, how well the
+question fits the service's themes, judged from how people put each theme into words
+(corpus/themes.yml). A person
 sees services of their own municipality and national ones, never another municipality's, and the
 policy passages of their own municipality. With no municipality given, everything is searched.
 """
@@ -22,7 +23,7 @@ from knowledge.errors import KnowledgeError
 from knowledge.index import Index, build_index, data_hash, is_current, load_index
 from knowledge.lexical import LexicalIndex
 from knowledge.settings import KnowledgeSettings, get_settings
-from knowledge.text import clean, fold
+from knowledge.text import clean, fold, strip_phrases
 from knowledge.texts import text
 
 Method = Literal["hybrid", "dense", "lexical"]
@@ -56,6 +57,8 @@ class Response:
     kommune: str | None
     results: list[Result] = field(default_factory=list)
     no_good_match: bool = False
+    # What no_good_match was decided on (best theme fit, best lexical score), for calibration.
+    signals: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"results": [r.to_json() for r in self.results], "no_good_match": self.no_good_match}
@@ -95,11 +98,15 @@ class Searcher:
         self.embedder = embedder
         self.settings = settings
         self.thresholds = thresholds
-        self.lexical = LexicalIndex([item.text for item in index.items])
-        self.bias = np.array([item.bias for item in index.items], dtype=np.float32)
-        self.theme_rows = {
-            item.ref: r for r, item in enumerate(index.items) if item.kind == "theme"
-        }
+        items = index.items
+        self.lexical = LexicalIndex([i.text if i.kind != "phrase" else "" for i in items])
+        self.bias = np.array([item.bias for item in items], dtype=np.float32)
+        self.phrase_rows: dict[str, list[int]] = {}
+        for row, item in enumerate(items):
+            if item.kind == "phrase":
+                self.phrase_rows.setdefault(item.ref, []).append(row)
+        self.phrase_lexical = LexicalIndex([i.text if i.kind == "phrase" else "" for i in items])
+        self.places = catalogue.place_phrases()
 
     def check_query(self, query: str, kommune: str | None) -> tuple[str, str | None]:
         query = clean(query or "")[: self.settings.max_query_chars]
@@ -133,10 +140,13 @@ class Searcher:
         """Services (up to k) then policy passages (up to `passages`), best first."""
         query, kommune = self.check_query(query, kommune)
         k, passages = max(0, min(k, 50)), max(0, min(passages, 20))
+        # Where the person lives picks the services (the kommune filter); it is not the topic, and
+        # left in the question it would pull the front door whose text names the same town.
+        topic = strip_phrases(query, self.places) or query
         dense = np.zeros(len(self.index.items), dtype=np.float32)
-        for row, score in self.index.search(self.embedder.embed_queries([query])[0], len(dense)):
+        for row, score in self.index.search(self.embedder.embed_queries([topic])[0], len(dense)):
             dense[row] = score
-        lexical = self.lexical.scores(query) if fold(query) else np.zeros_like(dense)
+        lexical = self.lexical.scores(topic) if fold(topic) else np.zeros_like(dense)
         adjusted = dense - self.bias
         response = Response(query, kommune)
         best: dict[str, float] = {}
@@ -148,9 +158,15 @@ class Searcher:
             ]
             if not rows:
                 continue
-            fused = self._fuse(adjusted, lexical, rows, method)
+            themes = self._theme_fit(adjusted, topic) if kind == "service" else None
+            fused = self._fuse(adjusted, lexical, rows, method, themes)
             if kind == "service":
-                best = {"dense": float(adjusted[rows].max()), "lexical": float(lexical[rows].max())}
+                # How well the question fits any theme at all, and any service's words: both low
+                # means nothing here answers it (thresholds calibrated on data).
+                best = {
+                    "dense": self._best_theme_fit(adjusted),
+                    "lexical": float(lexical[rows].max()),
+                }
             found: list[Result] = []
             for row in sorted(rows, key=lambda r: -fused[r]):
                 if len(found) >= limit:
@@ -160,8 +176,30 @@ class Searcher:
                 if result.service is None or self.catalogue.reachable(result.service):
                     found.append(result)
             response.results.extend(found)
+        response.signals = best
         response.no_good_match = self._no_good_match(best)
         return response
+
+    def _best_theme_fit(self, adjusted: np.ndarray[Any, Any]) -> float:
+        if not self.phrase_rows:
+            return 0.0
+        return max(float(np.sort(adjusted[rows])[-3:].mean()) for rows in self.phrase_rows.values())
+
+    def _theme_fit(self, adjusted: np.ndarray[Any, Any], topic: str) -> dict[str, float]:
+        """How well the question fits each theme: the mean of its 3 closest phrases (dense) and
+        its closest phrase (lexical), fused by rank."""
+        if not self.phrase_rows:
+            return {}
+        lexical = self.phrase_lexical.scores(topic) if fold(topic) else np.zeros_like(adjusted)
+        themes = list(self.phrase_rows)
+        dense_fit = np.array([np.sort(adjusted[self.phrase_rows[t]])[-3:].mean() for t in themes])
+        lexical_fit = np.array([lexical[self.phrase_rows[t]].max() for t in themes])
+        dense_rank = _ranks(dense_fit, list(range(len(themes))))
+        lexical_rank = _ranks(lexical_fit, list(range(len(themes))))
+        return {
+            t: 1 / (RRF_K + dense_rank[i]) + 1 / (RRF_K + lexical_rank[i])
+            for i, t in enumerate(themes)
+        }
 
     def _fuse(
         self,
@@ -169,19 +207,18 @@ class Searcher:
         lexical: np.ndarray[Any, Any],
         rows: list[int],
         method: Method,
+        themes: dict[str, float] | None,
     ) -> dict[int, float]:
         if method == "dense":
             return {r: float(dense[r]) for r in rows}
         if method == "lexical":
             return {r: float(lexical[r]) for r in rows}
         rankings = [_ranks(dense, rows), _ranks(lexical, rows)]
-        if self.index.items[rows[0]].kind == "service" and self.theme_rows:
-            themes = np.zeros_like(dense)
+        if themes:
+            fit = np.zeros_like(dense)
             for r in rows:
-                themes[r] = max(
-                    dense[self.theme_rows[t]] for t in self.index.items[r].meta["themes"]
-                )
-            rankings.append(_ranks(themes, rows))
+                fit[r] = max(themes.get(t, 0.0) for t in self.index.items[r].meta["themes"])
+            rankings.append(_ranks(fit, rows))
         return {r: sum(1 / (RRF_K + ranking[r]) for ranking in rankings) for r in rows}
 
     def _no_good_match(self, best: dict[str, float]) -> bool:

@@ -45,3 +45,26 @@ def lix(text: str) -> float:
     sentences = max(1, len(re.findall(r"[.!?:]+(?:\s|$)", text.strip() + " ")))
     long_words = sum(len(w) > 6 for w in words)
     return len(words) / sentences + 100 * long_words / len(words)
+
+
+def strip_phrases(text: str, phrases: set[tuple[str, ...]]) -> str:
+    """Remove whole-word occurrences of folded `phrases` (token tuples) from `text`.
+
+    Matching is on folded tokens, so "Grenå", "grenaa" and "grena" all go; the rest of the text
+    is kept as written. Used to take place names out of a question before ranking by topic.
+    """
+    spans = [(m.start(), m.end(), fold(m.group(0))) for m in _WORD.finditer(text)]
+    longest = max((len(p) for p in phrases), default=0)
+    keep: list[str] = []
+    cursor = i = 0
+    while i < len(spans):
+        for size in range(min(longest, len(spans) - i), 0, -1):
+            if tuple(s[2] for s in spans[i : i + size]) in phrases:
+                keep.append(text[cursor : spans[i][0]])
+                cursor = spans[i + size - 1][1]
+                i += size
+                break
+        else:
+            i += 1
+    keep.append(text[cursor:])
+    return clean("".join(keep))

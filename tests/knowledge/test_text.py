@@ -1,4 +1,4 @@
-from knowledge.text import clean, fold, lix, word_count
+from knowledge.text import clean, fold, lix, strip_phrases, word_count
 
 
 def test_fold_meets_spellings_without_aeoeaa() -> None:
@@ -25,3 +25,12 @@ def test_lix_of_known_texts() -> None:
     # 8 words, 1 sentence, 3 long words ("forsorgshjem", "hjemløse", "mennesker").
     assert lix("Et forsorgshjem er et sted for hjemløse mennesker.") == 8 + 100 * 3 / 8
     assert lix("") == 0.0
+
+
+def test_strip_phrases_removes_places_however_spelt() -> None:
+    places = {("grena",), ("faxe", "ladeplads"), ("faxe",), ("kommune",)}
+    assert strip_phrases("afvænning i Grenå?", places) == "afvænning i ?"
+    assert strip_phrases("bor i grenaa og har gæld", places) == "bor i og har gæld"
+    assert strip_phrases("Faxe Ladeplads hjemløs", places) == "hjemløs"
+    assert strip_phrases("Faxe Kommune", places) == ""
+    assert strip_phrases("faxer ikke", places) == "faxer ikke"
