@@ -81,7 +81,7 @@ def run_bench(settings: KnowledgeSettings) -> None:
     print(f"Knowledge benchmark ({embedder.name}, {len(questions)} dev-set queries x {ROUNDS})")
     print(
         f"corpus: {len(docs)} documents, {kinds.count('policy')} policy chunks,"
-        f" {kinds.count('service')} services"
+        f" {kinds.count('service')} services, {kinds.count('phrase')} theme phrases"
     )
     print(f"index build from empty: {full.seconds:8.2f} s  ({full.embedded} items embedded)")
     print(
