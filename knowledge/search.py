@@ -180,22 +180,27 @@ class Searcher:
         response.no_good_match = self._no_good_match(best)
         return response
 
+    def _dense_theme_fit(self, adjusted: np.ndarray[Any, Any]) -> dict[str, float]:
+        """Per theme, the mean hubness-corrected cosine of its 3 phrases closest to the question."""
+        return {
+            t: float(np.sort(adjusted[rows])[-3:].mean()) for t, rows in self.phrase_rows.items()
+        }
+
     def _best_theme_fit(self, adjusted: np.ndarray[Any, Any]) -> float:
-        if not self.phrase_rows:
-            return 0.0
-        return max(float(np.sort(adjusted[rows])[-3:].mean()) for rows in self.phrase_rows.values())
+        return max(self._dense_theme_fit(adjusted).values(), default=0.0)
 
     def _theme_fit(self, adjusted: np.ndarray[Any, Any], topic: str) -> dict[str, float]:
-        """How well the question fits each theme: the mean of its 3 closest phrases (dense) and
-        its closest phrase (lexical), fused by rank."""
+        """How well the question fits each theme: its dense fit and its closest phrase by
+        character n-grams, fused by rank."""
         if not self.phrase_rows:
             return {}
         lexical = self.phrase_lexical.scores(topic) if fold(topic) else np.zeros_like(adjusted)
         themes = list(self.phrase_rows)
-        dense_fit = np.array([np.sort(adjusted[self.phrase_rows[t]])[-3:].mean() for t in themes])
+        dense_fit = self._dense_theme_fit(adjusted)
+        positions = list(range(len(themes)))
+        dense_rank = _ranks(np.array([dense_fit[t] for t in themes]), positions)
         lexical_fit = np.array([lexical[self.phrase_rows[t]].max() for t in themes])
-        dense_rank = _ranks(dense_fit, list(range(len(themes))))
-        lexical_rank = _ranks(lexical_fit, list(range(len(themes))))
+        lexical_rank = _ranks(lexical_fit, positions)
         return {
             t: 1 / (RRF_K + dense_rank[i]) + 1 / (RRF_K + lexical_rank[i])
             for i, t in enumerate(themes)
@@ -222,7 +227,7 @@ class Searcher:
         return {r: sum(1 / (RRF_K + ranking[r]) for ranking in rankings) for r in rows}
 
     def _no_good_match(self, best: dict[str, float]) -> bool:
-        """True when neither method found anything close, by thresholds calibrated on data."""
+        """True when the question fits no theme and no service's words, by calibrated thresholds."""
         if not best or not self.thresholds:
             return not best
         return (
