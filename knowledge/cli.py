@@ -160,9 +160,10 @@ def cmd_prompt(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge.evaluation import evaluate_all, print_table
+    from knowledge.index import background_queries
 
     settings = get_settings()
-    background = settings.corpus_dir / "background_queries.yml"
+    background = background_queries(settings)
     sets = [settings.devset_file, settings.devset_file.with_name("heldout.yml")]
     reports = [evaluate_all(_searcher(), path, background) for path in sets if path.exists()]
     for report in reports:

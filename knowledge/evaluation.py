@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from knowledge.index import background_queries
 from knowledge.search import Method, Searcher
 from knowledge.settings import KnowledgeSettings
 
@@ -22,10 +23,6 @@ DEPTH = 10
 def load_devset(path: Path) -> list[dict[str, Any]]:
     questions = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     return [q for q in questions if q.get("q")]
-
-
-def load_out_of_scope(path: Path) -> list[str]:
-    return [str(q) for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
 
 
 def relevant(service: dict[str, Any], question: dict[str, Any]) -> bool:
@@ -68,7 +65,7 @@ def evaluate(searcher: Searcher, questions: list[dict[str, Any]], method: Method
     }
 
 
-def evaluate_all(searcher: Searcher, questions_file: Path, background: Path) -> dict[str, Any]:
+def evaluate_all(searcher: Searcher, questions_file: Path, background: list[str]) -> dict[str, Any]:
     questions = load_devset(questions_file)
     return {
         "set": questions_file.name,
@@ -79,12 +76,11 @@ def evaluate_all(searcher: Searcher, questions_file: Path, background: Path) -> 
 
 
 def no_match_rates(
-    searcher: Searcher, questions: list[dict[str, Any]], oos: Path
+    searcher: Searcher, questions: list[dict[str, Any]], out: list[str]
 ) -> dict[str, Any]:
     in_scope = sum(
         searcher.search(q["q"], q.get("kommune"), k=1, passages=0).no_good_match for q in questions
     )
-    out = load_out_of_scope(oos)
     caught = sum(searcher.search(q, None, k=1, passages=0).no_good_match for q in out)
     return {
         "calibrated": searcher.thresholds is not None,
@@ -130,12 +126,7 @@ def calibrate(
     """
     questions = load_devset(settings.devset_file)
     inside = np.array([_signals(searcher, q["q"], q.get("kommune")) for q in questions])
-    outside = np.array(
-        [
-            _signals(searcher, q, None)
-            for q in load_out_of_scope(settings.corpus_dir / "background_queries.yml")
-        ]
-    )
+    outside = np.array([_signals(searcher, q, None) for q in background_queries(settings)])
     best: tuple[float, float, float] = (0.0, 0.0, -1.0)
     for dense_t in np.quantile(inside[:, 0], np.linspace(0, 0.2, 41)):
         for lexical_t in np.quantile(inside[:, 1], np.linspace(0, 0.2, 41)):

@@ -93,6 +93,8 @@ def load_lexicon(settings: KnowledgeSettings) -> dict[str, list[str]]:
         themes = yaml.safe_load(path.read_text(encoding="utf-8"))["themes"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read the theme phrases ({exc})") from exc
+    if not isinstance(themes, dict) or not all(isinstance(v, list) for v in themes.values()):
+        raise KnowledgeError(f"{path}: 'themes' must map each theme slug to a list of phrases")
     missing = [t for t in THEMES if not themes.get(t)]
     unknown = [t for t in themes if t not in THEMES]
     if missing or unknown:

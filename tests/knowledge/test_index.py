@@ -115,3 +115,7 @@ def test_theme_phrases_must_cover_every_theme_once(local: KnowledgeSettings) -> 
     path.write_text(text.replace("- escort", "- gæld"), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="'gæld' is under both oekonomi and prostitution"):
         load_lexicon(local)
+
+    path.write_text("themes: [gæld, hjemløs]", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="must map each theme slug to a list"):
+        load_lexicon(local)
