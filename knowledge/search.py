@@ -148,6 +148,7 @@ class Searcher:
             dense[row] = score
         lexical = self.lexical.scores(topic) if fold(topic) else np.zeros_like(dense)
         adjusted = dense - self.bias
+        dense_fit = self._dense_theme_fit(adjusted)
         response = Response(query, kommune)
         best: dict[str, float] = {}
         for kind, limit in (("service", k), ("policy", passages)):
@@ -158,13 +159,13 @@ class Searcher:
             ]
             if not rows:
                 continue
-            themes = self._theme_fit(adjusted, topic) if kind == "service" else None
+            themes = self._theme_fit(dense_fit, topic) if kind == "service" else None
             fused = self._fuse(adjusted, lexical, rows, method, themes)
             if kind == "service":
                 # How well the question fits any theme at all, and any service's words: both low
                 # means nothing here answers it (thresholds calibrated on data).
                 best = {
-                    "dense": self._best_theme_fit(adjusted),
+                    "dense": max(dense_fit.values(), default=0.0),
                     "lexical": float(lexical[rows].max()),
                 }
             found: list[Result] = []
@@ -186,17 +187,13 @@ class Searcher:
             t: float(np.sort(adjusted[rows])[-3:].mean()) for t, rows in self.phrase_rows.items()
         }
 
-    def _best_theme_fit(self, adjusted: np.ndarray[Any, Any]) -> float:
-        return max(self._dense_theme_fit(adjusted).values(), default=0.0)
-
-    def _theme_fit(self, adjusted: np.ndarray[Any, Any], topic: str) -> dict[str, float]:
+    def _theme_fit(self, dense_fit: dict[str, float], topic: str) -> dict[str, float]:
         """How well the question fits each theme: its dense fit and its closest phrase by
         character n-grams, fused by rank."""
         if not self.phrase_rows:
             return {}
-        lexical = self.phrase_lexical.scores(topic) if fold(topic) else np.zeros_like(adjusted)
+        lexical = self.phrase_lexical.scores(topic) if fold(topic) else np.zeros(len(self.bias))
         themes = list(self.phrase_rows)
-        dense_fit = self._dense_theme_fit(adjusted)
         positions = list(range(len(themes)))
         dense_rank = _ranks(np.array([dense_fit[t] for t in themes]), positions)
         lexical_fit = np.array([lexical[self.phrase_rows[t]].max() for t in themes])
