@@ -1,0 +1,147 @@
+"""Human doors: who to talk to about the current need, and when places are open."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import knowledge_access as kb
+from actions.cards import has_door
+from actions.guidance import ensure_door, show_services
+from actions.payload import send_payload
+from knowledge.texts import text
+
+
+def human_for(theme: str | None, kommune: str | None) -> dict[str, Any] | None:
+    """A person to call about `theme`: a service of the municipality (its own phone first, then
+    through the front door), open now first; else a national line for the theme; else the
+    municipality's front door."""
+    if theme is None:
+        return kb.front_door(kommune)
+    cat = kb.catalogue()
+    local: list[dict[str, Any]] = []
+    national: list[dict[str, Any]] = []
+    for service in cat.for_kommune(kommune):
+        if theme not in service.themes or service.crisis or service.front_door:
+            continue
+        summary = cat.summary(service.id, None, kommune)
+        via_phone = (summary["via"] or {}).get("phone")
+        if service.kommune is not None and (summary["phone"] or via_phone):
+            local.append(summary)
+        elif service.kommune is None and summary["phone"]:
+            national.append(summary)
+    local.sort(key=lambda s: (s["phone"] is None, not s["open_now"]))
+    national.sort(key=lambda s: not s["open_now"])
+    if kommune is not None and local:
+        return local[0]
+    if national:
+        return national[0]
+    return kb.front_door(kommune)
+
+
+def round_the_clock(theme: str | None, kommune: str | None) -> list[dict[str, Any]]:
+    """National lines open day and night that fit the theme (e.g. Lev Uden Vold for vold)."""
+    always = text("opening.always_open")
+    cat = kb.catalogue()
+    found = []
+    for service in cat.for_kommune(None):
+        if service.kommune is None and (theme is None or theme in service.themes):
+            summary = cat.summary(service.id, None, kommune)
+            if summary["phone"] and summary["opening"] == always:
+                found.append(summary)
+    return found[:1]
+
+
+class ActionHumanDoor(Action):
+    def name(self) -> str:
+        return "action_human_door"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        kommune = kb.current_kommune(tracker)
+        themes = list(tracker.get_slot("themes") or [])
+        theme = themes[0] if themes else None
+        person = human_for(theme, kommune)
+        dispatcher.utter_message(response="utter_human")
+        shown = show_services(dispatcher, [person]) if person else []
+        if person and not person["open_now"]:
+            lines = round_the_clock(theme, kommune)
+            if lines:
+                dispatcher.utter_message(response="utter_human_closed")
+                shown += show_services(dispatcher, lines)
+        shown = ensure_door(dispatcher, shown, kommune, themes=themes)
+        handover = None
+        if person:
+            handover = {
+                "service_id": person["id"],
+                "name": person["name"],
+                "phone": person["phone"] or (person.get("via") or {}).get("phone"),
+                "open_now": person["open_now"],
+                "opening": person["opening"],
+            }
+        send_payload(
+            dispatcher,
+            services=shown,
+            themes=themes,
+            kommune=kommune,
+            handover=handover,
+            crisis=bool(tracker.get_slot("crisis")),
+        )
+        return []
+
+
+class ActionOpening(Action):
+    """ "Hvornår har de åbent?": the opening of the services shown last, or the front door's."""
+
+    def name(self) -> str:
+        return "action_opening"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        kommune = kb.current_kommune(tracker)
+        ids = [i for i in tracker.get_slot("shown") or [] if i in kb.catalogue().services]
+        services = [kb.summary(i, kommune) for i in ids]
+        if not services:
+            door = kb.front_door(kommune)
+            services = [door] if door else []
+        if services:
+            dispatcher.utter_message(response="utter_opening")
+            show_services(dispatcher, services)
+        else:
+            dispatcher.utter_message(response="utter_nothing_shown")
+        shown = ensure_door(dispatcher, services, kommune)
+        send_payload(dispatcher, services=shown, kommune=kommune)
+        return []
+
+
+def door_line(door: dict[str, Any]) -> str:
+    if door["phone"]:
+        return text("card.door_phone", name=door["name"], phone=door["phone"])
+    if door["address"]:
+        return text("card.door_address", name=door["name"], address=door["address"])
+    return str(door["name"])
+
+
+class ActionDoorHint(Action):
+    """After a greeting or "are you a robot?": the municipality's front door in one short
+    message (every front door, a line each, when we do not know where the person lives)."""
+
+    def name(self) -> str:
+        return "action_door_hint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        kommune = kb.current_kommune(tracker)
+        door = kb.front_door(kommune)
+        doors = [door] if door else kb.all_front_doors()
+        if door and not has_door(door):
+            # No checked phone or address for this municipality: a national adviser as well.
+            doors += kb.national_doors(["kontakt"])[:1]
+        dispatcher.utter_message(response="utter_door_hint")
+        dispatcher.utter_message(text="\n".join(door_line(d) for d in doors))
+        send_payload(dispatcher, services=doors, kommune=kommune)
+        return []

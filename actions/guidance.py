@@ -1,0 +1,258 @@
+"""Guidance: from what a person writes to one to three services that fit, ending at a door."""
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import knowledge_access as kb
+from actions.cards import card_text, has_door
+from actions.context import OTHER_KOMMUNE, Turn, latest_turn, speaks_for_someone_else
+from actions.crisis import announce, stay
+from actions.payload import send_payload
+from actions.understanding import intent_themes, understand
+from knowledge.errors import KnowledgeError
+from knowledge.search import QueryError, Response
+from knowledge.text import fold
+
+log = logging.getLogger(__name__)
+MAX_SERVICES = 3
+SEARCH_DEPTH = 40
+POLICY_MARK = "policy:"
+
+
+def role_events(tracker: Tracker, turn: Turn) -> list[dict[str, Any]]:
+    if tracker.get_slot("role") != "staff" and speaks_for_someone_else(turn.text):
+        return [SlotSet("role", "staff")]
+    return []
+
+
+def resolve_kommune(tracker: Tracker, turn: Turn) -> tuple[str | None, bool]:
+    """(municipality, known): from an entity or town in this message, else the slot.
+
+    `known` is also True when the person chose "anden kommune / ved ikke": we do not ask again.
+    """
+    for value in turn.entities.get("kommune", []):
+        if value == OTHER_KOMMUNE:
+            return None, True
+        if kb.known_kommune(value):
+            return kb.known_kommune(value), True
+    named = kb.kommune_in_text(turn.text) if not turn.is_button else None
+    if named:
+        return named, True
+    current = kb.current_kommune(tracker)
+    if current:
+        return current, True
+    return None, bool(tracker.get_slot("kommune_asked"))
+
+
+def search(query: str, kommune: str | None) -> Response | None:
+    try:
+        return kb.searcher().search(query, kommune, k=SEARCH_DEPTH, passages=0)
+    except QueryError:
+        return None
+
+
+def show_services(
+    dispatcher: CollectingDispatcher, services: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    for service in services:
+        dispatcher.utter_message(text=card_text(service))
+    return services
+
+
+def ensure_door(
+    dispatcher: CollectingDispatcher,
+    shown: list[dict[str, Any]],
+    kommune: str | None,
+    results: list[dict[str, Any]] | None = None,
+    themes: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every reply ends at a human door. When nothing shown has a phone or an address, add the
+    municipality's front door; if that has neither (a fact nobody verified is not shown), the
+    best-fitting national service that has; with no municipality known, every front door."""
+    if any(has_door(s) for s in shown):
+        return shown
+    seen = {s["id"] for s in shown}
+    if kommune is None:
+        doors = kb.all_front_doors()
+    else:
+        door = kb.front_door(kommune)
+        doors = [door] if door and has_door(door) else []
+        if not doors:
+            national = [
+                s
+                for s in results or []
+                if s["kommune"] is None and has_door(s) and set(themes or []) & set(s["themes"])
+            ]
+            doors = national[:1] or kb.national_doors(themes or [])[:1]
+    return shown + show_services(dispatcher, [d for d in doors if d["id"] not in seen])
+
+
+def guide(
+    dispatcher: CollectingDispatcher,
+    query: str,
+    themes: list[str],
+    kommune: str | None,
+    skip: set[str],
+) -> list[dict[str, Any]]:
+    """Say we heard, then show services per theme; several themes start at a coordinating door."""
+    found = search(query, kommune)
+    results = found.services if found else []
+    if kommune is None:
+        dispatcher.utter_message(response="utter_no_kommune")
+    shown: list[dict[str, Any]] = []
+    if len(themes) == 1:
+        label = kb.theme_label(themes[0])
+        dispatcher.utter_message(response="utter_heard", topic=label)
+        picked = kb.pick_services(results, themes[0], kommune, MAX_SERVICES, skip)
+        shown += show_services(dispatcher, picked)
+    else:
+        labels = [kb.theme_label(t) for t in themes]
+        topics = ", ".join(labels[:-1]) + " og " + labels[-1]
+        dispatcher.utter_message(response="utter_heard_many", topics=topics)
+        door = kb.front_door(kommune)
+        if door:
+            shown += show_services(dispatcher, [door])
+        for theme, label in zip(themes, labels, strict=False):
+            taken = skip | {s["id"] for s in shown}
+            picked = kb.pick_services(results, theme, kommune, 1, taken)
+            if picked:
+                dispatcher.utter_message(response="utter_for_topic", topic=label)
+                shown += show_services(dispatcher, picked)
+    return ensure_door(dispatcher, shown, kommune, results, themes)
+
+
+def out_of_scope(dispatcher: CollectingDispatcher, kommune: str | None) -> list[dict[str, Any]]:
+    door = kb.front_door(kommune)
+    if door:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return ensure_door(dispatcher, show_services(dispatcher, [door]), kommune, themes=[])
+    dispatcher.utter_message(response="utter_out_of_scope_no_kommune")
+    return show_services(dispatcher, kb.all_front_doors())
+
+
+class ActionGuide(Action):
+    """Needs, municipality answers, out of scope and fallback all come here (data/rules)."""
+
+    def name(self) -> str:
+        return "action_guide"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            return self.respond(dispatcher, tracker)
+        except KnowledgeError:
+            # The index is missing or broken: still a door, never a silent drop.
+            log.exception("knowledge base unavailable")
+            dispatcher.utter_message(response="utter_empty")
+            return []
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        turn = latest_turn(tracker)
+        events = role_events(tracker, turn)
+        kommune, known = resolve_kommune(tracker, turn)
+        if kommune:
+            events.append(SlotSet("kommune", kommune))
+        pending = tracker.get_slot("pending")
+        if turn.intent == "inform_kommune" and pending:
+            events += [SlotSet("pending", None), SlotSet("kommune_asked", True)]
+            if pending.startswith(POLICY_MARK):
+                from actions.policy import answer_policy
+
+                return events + answer_policy(
+                    dispatcher, pending.removeprefix(POLICY_MARK), [], kommune
+                )
+            themes = list(tracker.get_slot("themes") or [])
+            return events + self.recommend(dispatcher, pending, themes, kommune, tracker)
+        if turn.intent == "inform_kommune":
+            dispatcher.utter_message(response="utter_kommune_noted")
+            door = kb.front_door(kommune)
+            shown = show_services(dispatcher, [door]) if door else []
+            send_payload(dispatcher, services=shown, kommune=kommune)
+            return [*events, SlotSet("kommune_asked", True)]
+        if not fold(turn.text):
+            # Empty, only emoji or punctuation: nothing to go on yet, so a kind nudge and a door.
+            dispatcher.utter_message(response="utter_empty")
+            shown = ensure_door(dispatcher, [], kommune)
+            send_payload(dispatcher, services=shown, kommune=kommune)
+            return events
+        query = turn.text
+        if turn.is_button:
+            query = " ".join(kb.theme_label(t) for t in intent_themes(turn.intent))
+        found = search(query, kommune)
+        meaning = understand(turn, found)
+        if meaning.crisis is not None:
+            announce(dispatcher, meaning.crisis)
+            return events + stay(dispatcher, meaning.crisis.kind, kommune, meaning.themes)
+        if meaning.out_of_scope:
+            shown = out_of_scope(dispatcher, kommune)
+            send_payload(dispatcher, services=shown, kommune=kommune, out_of_scope=True)
+            return events
+        if not known:
+            dispatcher.utter_message(response="utter_ask_kommune")
+            send_payload(dispatcher, themes=meaning.themes)
+            return [
+                *events,
+                SlotSet("pending", query),
+                SlotSet("themes", meaning.themes),
+                SlotSet("kommune_asked", True),
+            ]
+        return events + self.recommend(dispatcher, query, meaning.themes, kommune, tracker)
+
+    @staticmethod
+    def recommend(
+        dispatcher: CollectingDispatcher,
+        query: str,
+        themes: list[str],
+        kommune: str | None,
+        tracker: Tracker,
+    ) -> list[dict[str, Any]]:
+        shown = guide(dispatcher, query, themes, kommune, set())
+        dispatcher.utter_message(response="utter_next")
+        crisis = bool(tracker.get_slot("crisis"))
+        send_payload(dispatcher, services=shown, themes=themes, kommune=kommune, crisis=crisis)
+        return [
+            SlotSet("themes", themes),
+            SlotSet("query", query),
+            SlotSet("shown", [s["id"] for s in shown]),
+        ]
+
+
+class ActionMore(Action):
+    """ "Flere muligheder": the next services for the same need, or the front door if none."""
+
+    def name(self) -> str:
+        return "action_more"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        kommune = kb.current_kommune(tracker)
+        themes = list(tracker.get_slot("themes") or [])
+        seen = set(tracker.get_slot("shown") or [])
+        query = tracker.get_slot("query") or " ".join(kb.theme_label(t) for t in themes)
+        if not themes:
+            dispatcher.utter_message(response="utter_something_else")
+            shown = ensure_door(dispatcher, [], kommune)
+            send_payload(dispatcher, services=shown, kommune=kommune)
+            return []
+        found = search(query, kommune)
+        results = found.services if found else []
+        picked: list[dict[str, Any]] = []
+        for theme in themes:
+            taken = seen | {s["id"] for s in picked}
+            picked += kb.pick_services(results, theme, kommune, MAX_SERVICES - len(picked), taken)
+        if picked:
+            dispatcher.utter_message(response="utter_heard", topic=kb.theme_label(themes[0]))
+            show_services(dispatcher, picked)
+            dispatcher.utter_message(response="utter_next")
+        else:
+            dispatcher.utter_message(response="utter_no_more")
+            picked = ensure_door(dispatcher, [], kommune)
+        send_payload(dispatcher, services=picked, themes=themes, kommune=kommune)
+        return [SlotSet("shown", sorted(seen | {s["id"] for s in picked}))]
