@@ -3,9 +3,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON_APP ?= python3.11
+# Rasa Open Source 3.6 needs Python 3.10. pyenv's shim may not expose it, so look there too.
+PYTHON_RASA ?= $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -1)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RASA_VENV := .venv-rasa
+RASA := $(RASA_VENV)/bin/rasa
+RASA_STAMP := $(RASA_VENV)/.installed
+export PYTHONPATH := $(CURDIR)
 
 # Models come from installed packages only; nothing is fetched from a model hub.
 export HF_HUB_OFFLINE := 1
@@ -25,8 +31,16 @@ $(STAMP): requirements/app.txt requirements/dev.txt
 	$(PY) -m pip install -q -r requirements/app.txt -r requirements/dev.txt
 	@touch $@
 
+$(RASA_STAMP): requirements/rasa-constraints.txt
+	@test -n "$(PYTHON_RASA)" || { echo "Python 3.10 not found: set PYTHON_RASA=/path/to/python3.10"; exit 1; }
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON_RASA) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
+	@# rasa alone, pinned with everything it pulls in; never app packages here.
+	$(RASA_VENV)/bin/python -m pip install -q rasa==3.6.21 -c requirements/rasa-constraints.txt
+	@touch $@
+
 .PHONY: venv
-venv: $(STAMP) ## Create or update the app environment (.venv, Python 3.11)
+venv: $(STAMP) $(RASA_STAMP) ## Create or update both environments (.venv 3.11, .venv-rasa 3.10)
 
 .PHONY: index
 index: $(STAMP) ## Build the search index if the corpus or catalogue changed
@@ -36,9 +50,21 @@ index: $(STAMP) ## Build the search index if the corpus or catalogue changed
 validate: $(STAMP) ## Check the service catalogue and list unverified contact facts
 	$(PY) -m knowledge validate
 
+.PHONY: model
+model: venv ## Train the Rasa model if bot/ changed
+	$(PY) -m stack train
+
 .PHONY: run
-run: index ## Set up and start an interactive search prompt
+run: venv ## Set up (train, index) and start Rasa and the action server; Ctrl-C stops all
+	$(PY) -m stack run
+
+.PHONY: search
+search: index ## An interactive search prompt over the knowledge base
 	$(PY) -m knowledge prompt
+
+.PHONY: validate-bot
+validate-bot: $(RASA_STAMP) ## rasa data validate
+	cd bot && ../$(RASA) data validate --data data --domain domain --config config.yml 2>&1 | grep -v "is not used in any story or rule" ; test $${PIPESTATUS[0]} -eq 0
 
 .PHONY: lint
 lint: $(STAMP) ## ruff lint and format check
@@ -50,12 +76,14 @@ types: $(STAMP) ## mypy
 	$(VENV)/bin/mypy
 
 .PHONY: test
-test: lint types ## Lint, types and all tests
+test: lint types validate-bot ## Lint, types, rasa data validate, unit, story and stack tests
+	$(PY) -m stack prepare
 	$(PY) -m pytest
 
 .PHONY: eval
-eval: index ## Retrieval quality: dense, lexical and hybrid side by side
+eval: venv ## Retrieval quality (dense, lexical, hybrid), then whole conversations through the stack
 	$(PY) -m knowledge eval
+	$(PY) -m stack eval
 
 .PHONY: bench
 bench: $(STAMP) ## Speed and memory figures

@@ -1,0 +1,82 @@
+"""python -m stack run | train | check: the whole conversational stack on this machine."""
+
+import argparse
+import sys
+
+from knowledge.embedding import make_embedder
+from knowledge.errors import KnowledgeError
+from knowledge.index import build_index, is_current
+from knowledge.settings import get_settings as knowledge_settings
+from stack.dialogue_eval import evaluate, meets_bars, report
+from stack.model import train
+from stack.settings import StackSettings, get_settings
+from stack.supervisor import Supervisor, rasa_ready
+
+
+def build_index_if_stale() -> None:
+    settings = knowledge_settings()
+    embedder = make_embedder(settings.embed_backend, settings.embed_model)
+    if not is_current(settings, embedder.name):
+        print("Building the search index (the corpus or catalogue changed) ...", flush=True)
+        build_index(settings, embedder)
+
+
+def run_eval(settings: StackSettings) -> int:
+    """Start the stack unless it is already running, hold every evaluation conversation, report."""
+    supervisor = None if rasa_ready(settings) else Supervisor(settings)
+    try:
+        if supervisor is not None:
+            supervisor.start()
+            supervisor.wait_healthy()
+        figures = evaluate(settings.rasa_url, settings.var_dir / "eval")
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+    print(report(figures))
+    print(f"Misses: {settings.var_dir / 'eval' / 'dialogue_misses.json'}")
+    return 0 if meets_bars(figures) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
+    parser.add_argument("command", choices=["run", "train", "prepare", "eval"])
+    parser.add_argument("--force", action="store_true", help="train even if bot/ is unchanged")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        if train(settings, force=args.force):
+            print(f"Trained {settings.model_file}", flush=True)
+        else:
+            print("The Rasa model is current (bot/ unchanged).", flush=True)
+        if args.command == "train":
+            return 0
+        build_index_if_stale()
+    except KnowledgeError as error:
+        print(f"Cannot build the index: {error}", file=sys.stderr)
+        return 2
+    if args.command == "prepare":
+        return 0
+    if args.command == "eval":
+        return run_eval(settings)
+    supervisor = Supervisor(settings)
+    supervisor.start()
+    try:
+        supervisor.wait_healthy()
+    except RuntimeError as error:
+        supervisor.stop()
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"\nAlle Døre is running. Talk to it (Rasa's REST channel):\n"
+        f"  curl -s {settings.rasa_url}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        '-d \'{"sender": "me", "message": "jeg har ingen steder at sove"}\'\n'
+        f"  or: .venv/bin/python -m stack.chat\n"
+        "Stop with Ctrl-C.",
+        flush=True,
+    )
+    return supervisor.watch()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Train the Rasa model only when the bot's data, domain or config changed.
+
+The hash of everything under bot/ that goes into training (and of the crisis lexicon, which the
+crisis component reads) is written beside the model; the same hash means the same model.
+"""
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+from stack.settings import PROJECT_DIR, StackSettings
+
+CRISIS_LEXICON = PROJECT_DIR / "knowledge" / "corpus" / "crisis.yml"
+
+
+def training_inputs(settings: StackSettings) -> list[Path]:
+    bot = settings.bot_dir
+    files = [bot / "config.yml", CRISIS_LEXICON]
+    files += [PROJECT_DIR / "knowledge" / name for name in ("crisis.py", "text.py")]
+    for folder in (bot / "data", bot / "domain", bot / "addons"):
+        found = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        files += sorted(found)
+    return files
+
+
+def bot_hash(settings: StackSettings) -> str:
+    digest = hashlib.sha256()
+    for path in training_inputs(settings):
+        digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def hash_file(settings: StackSettings) -> Path:
+    return settings.model_file.with_suffix(".sha256")
+
+
+def is_current(settings: StackSettings) -> bool:
+    stored = hash_file(settings)
+    return (
+        settings.model_file.exists()
+        and stored.exists()
+        and stored.read_text().strip() == bot_hash(settings)
+    )
+
+
+def rasa_env(settings: StackSettings) -> dict[str, str]:
+    """The environment Rasa runs in: its own venv, our crisis component importable, no telemetry."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": f"{PROJECT_DIR}{os.pathsep}{settings.bot_dir}",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "ALLEDORE_ACTION_URL": f"{settings.actions_url}/webhook",
+            "ALLEDORE_TRACKER_DB": str(settings.tracker_db),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+    )
+    return env
+
+
+def train(settings: StackSettings, force: bool = False) -> bool:
+    """Train when needed; True when a new model was trained."""
+    if not force and is_current(settings):
+        return False
+    settings.model_dir.mkdir(parents=True, exist_ok=True)
+    wanted = bot_hash(settings)
+    command = [
+        str(settings.rasa_venv / "bin" / "rasa"),
+        "train",
+        "--data",
+        "data",
+        "--domain",
+        "domain",
+        "--config",
+        "config.yml",
+        "--out",
+        str(settings.model_dir),
+        "--fixed-model-name",
+        settings.model_file.name.removesuffix(".tar.gz"),
+    ]
+    subprocess.run(command, cwd=settings.bot_dir, env=rasa_env(settings), check=True)
+    hash_file(settings).write_text(wanted + "\n")
+    return True

@@ -1,0 +1,190 @@
+"""Start Rasa and the action server, wait until both answer, and stop them together."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from stack.model import rasa_env
+from stack.settings import PROJECT_DIR, StackSettings
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    health: Callable[[], bool]
+    cwd: Path = PROJECT_DIR
+    popen: subprocess.Popen[bytes] | None = None
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def rasa_ready(settings: StackSettings) -> bool:
+    """Rasa is up and has loaded a model (its /status needs the token)."""
+    url = f"{settings.rasa_url}/status?token={settings.rasa_token}"
+    try:
+        with urllib.request.urlopen(url, timeout=2.0) as response:
+            return bool(json.loads(response.read()).get("model_file"))
+    except (OSError, ValueError):
+        return False
+
+
+def processes(settings: StackSettings) -> list[Process]:
+    app_env = dict(os.environ)
+    # One OpenMP thread, not spinning: the embedding model shares two cores with Rasa.
+    app_env.update(
+        {"SANIC_HOST": settings.host, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
+    )
+    app_env["PYTHONPATH"] = str(PROJECT_DIR)
+    actions = Process(
+        "actions",
+        [
+            str(settings.app_venv / "bin" / "python"),
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port),
+        ],
+        app_env,
+        lambda: answers(f"{settings.actions_url}/health"),
+    )
+    rasa = Process(
+        "rasa",
+        [
+            str(settings.rasa_venv / "bin" / "rasa"),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_token,
+            "--interface",
+            settings.host,
+            "--port",
+            str(settings.rasa_port),
+            "--model",
+            str(settings.model_file),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+        ],
+        rasa_env(settings),
+        lambda: rasa_ready(settings),
+        cwd=settings.bot_dir,
+    )
+    return [actions, rasa]
+
+
+class Supervisor:
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.running: list[Process] = []
+
+    def start(self) -> None:
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        for process in processes(self.settings):
+            self.launch(process)
+
+    def launch(self, process: Process) -> None:
+        log = open(self.settings.log_dir / f"{process.name}.log", "ab")  # noqa: SIM115
+        process.popen = subprocess.Popen(
+            process.command,
+            cwd=process.cwd,
+            env=process.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.running.append(process)
+
+    def restart(self, name: str) -> None:
+        """Start a process that was stopped (tests stop the action server to see the bot cope)."""
+        process = next(p for p in processes(self.settings) if p.name == name)
+        self.launch(process)
+        deadline = time.monotonic() + self.settings.startup_timeout
+        while not process.health():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not come back:\n{self.tail(process)}")
+            time.sleep(0.5)
+
+    def stop_one(self, name: str) -> None:
+        for process in [p for p in self.running if p.name == name]:
+            self._terminate([process])
+            self.running.remove(process)
+
+    def wait_healthy(self) -> None:
+        """Block until every process answers; raise with the log's tail if one dies or stalls."""
+        deadline = time.monotonic() + self.settings.startup_timeout
+        waiting = list(self.running)
+        while waiting:
+            for process in list(waiting):
+                assert process.popen is not None
+                if process.popen.poll() is not None:
+                    raise RuntimeError(f"{process.name} stopped at start:\n{self.tail(process)}")
+                if process.health():
+                    print(f"  {process.name} is up", flush=True)
+                    waiting.remove(process)
+            if time.monotonic() > deadline:
+                names = ", ".join(p.name for p in waiting)
+                raise RuntimeError(f"{names} did not answer within the startup timeout")
+            time.sleep(0.5)
+
+    def tail(self, process: Process, lines: int = 30) -> str:
+        path = self.settings.log_dir / f"{process.name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        self._terminate(self.running)
+        self.running = []
+
+    @staticmethod
+    def _terminate(running: list[Process]) -> None:
+        for process in running:
+            if process.popen and process.popen.poll() is None:
+                os.killpg(process.popen.pid, signal.SIGTERM)
+        for process in running:
+            if process.popen is None:
+                continue
+            try:
+                process.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
+
+    def watch(self) -> int:
+        """Until Ctrl-C or one process stops; then stop the rest. The exit code says which."""
+        stop = {"signal": False}
+
+        def on_signal(signum: int, frame: object) -> None:
+            stop["signal"] = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        try:
+            while not stop["signal"]:
+                for process in self.running:
+                    assert process.popen is not None
+                    if process.popen.poll() is not None:
+                        print(f"{process.name} stopped:\n{self.tail(process)}", file=sys.stderr)
+                        return 1
+                time.sleep(0.5)
+            return 0
+        finally:
+            print("Stopping ...", flush=True)
+            self.stop()
