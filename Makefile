@@ -86,8 +86,10 @@ eval: venv ## Retrieval quality (dense, lexical, hybrid), then whole conversatio
 	$(PY) -m stack eval
 
 .PHONY: bench
-bench: $(STAMP) ## Speed and memory figures
+bench: venv ## Speed and memory: search, then training, parse vs full turn, memory per process
 	$(PY) -m knowledge bench
+	$(PY) -m stack prepare
+	$(PY) -m stack bench
 
 .PHONY: format
 format: $(STAMP) ## Format the code

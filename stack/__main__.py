@@ -1,12 +1,15 @@
 """python -m stack run | train | check: the whole conversational stack on this machine."""
 
 import argparse
+import json
 import sys
 
 from knowledge.embedding import make_embedder
 from knowledge.errors import KnowledgeError
 from knowledge.index import build_index, is_current
 from knowledge.settings import get_settings as knowledge_settings
+from stack.bench import report as bench_report
+from stack.bench import run_bench
 from stack.dialogue_eval import evaluate, meets_bars, report
 from stack.model import train
 from stack.settings import StackSettings, get_settings
@@ -39,7 +42,7 @@ def run_eval(settings: StackSettings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
-    parser.add_argument("command", choices=["run", "train", "prepare", "eval"])
+    parser.add_argument("command", choices=["run", "train", "prepare", "eval", "bench"])
     parser.add_argument("--force", action="store_true", help="train even if bot/ is unchanged")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -58,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "eval":
         return run_eval(settings)
+    if args.command == "bench":
+        figures = run_bench()
+        print(bench_report(figures))
+        out = settings.var_dir / "bench"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "stack.json").write_text(json.dumps(figures, indent=2) + "\n")
+        return 0
     supervisor = Supervisor(settings)
     supervisor.start()
     try:

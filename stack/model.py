@@ -27,7 +27,8 @@ def training_inputs(settings: StackSettings) -> list[Path]:
 def bot_hash(settings: StackSettings) -> str:
     digest = hashlib.sha256()
     for path in training_inputs(settings):
-        digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+        root = settings.bot_dir if path.is_relative_to(settings.bot_dir) else PROJECT_DIR
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
