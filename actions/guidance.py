@@ -237,7 +237,7 @@ class ActionMore(Action):
         seen = set(tracker.get_slot("shown") or [])
         query = tracker.get_slot("query") or " ".join(kb.theme_label(t) for t in themes)
         if not themes:
-            dispatcher.utter_message(response="utter_something_else")
+            dispatcher.utter_message(response="utter_ask_need")
             shown = ensure_door(dispatcher, [], kommune)
             send_payload(dispatcher, services=shown, kommune=kommune)
             return []
