@@ -1,4 +1,5 @@
-"""After a crisis: the lines as structured data, and staying with the person."""
+"""After a crisis: the lines as structured data, staying with the person, and, when only the
+classifier saw a crisis, the regular help for what they wrote as well."""
 
 from typing import Any
 
@@ -9,33 +10,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
 from actions.context import latest_turn
-from actions.payload import send_payload
-from knowledge.crisis import Crisis, get_detector
-
-GENERAL_LINES = ("national-112", "national-livslinien", "national-lev-uden-vold-1888")
-
-
-def crisis_lines(kind: str | None) -> tuple[str, ...]:
-    if kind is None:
-        return GENERAL_LINES
-    lines = get_detector().kinds.get(kind)
-    return lines[0] if lines else GENERAL_LINES
-
-
-def stay(
-    dispatcher: CollectingDispatcher, kind: str | None, kommune: str | None, themes: list[str]
-) -> list[dict[str, Any]]:
-    """The crisis lines as data, one sentence that stays with the person, and the crisis flag."""
-    services = [kb.summary(line, kommune) for line in crisis_lines(kind)]
-    dispatcher.utter_message(response="utter_crisis_stay")
-    send_payload(dispatcher, services=services, themes=themes, crisis=True, kommune=kommune)
-    return [SlotSet("crisis", True), SlotSet("crisis_kind", kind)]
-
-
-def announce(dispatcher: CollectingDispatcher, crisis: Crisis | None) -> None:
-    """The first words of a crisis reply when the action server spots it (Rasa did not)."""
-    kind = crisis.kind if crisis else "general"
-    dispatcher.utter_message(response=f"utter_crisis_{kind}")
+from actions.crisis_lines import stay
+from actions.guidance import guide, search
+from actions.understanding import understand
+from knowledge.crisis import get_detector
 
 
 class ActionCrisis(Action):
@@ -52,4 +30,17 @@ class ActionCrisis(Action):
         found = get_detector().detect(turn.text)
         kind = kinds[0] if kinds else (found.kind if found else None)
         kommune = kb.current_kommune(tracker)
-        return stay(dispatcher, kind, kommune, list(tracker.get_slot("themes") or []))
+        if kind is not None:
+            return stay(dispatcher, kind, kommune, list(tracker.get_slot("themes") or []))
+        # Only DIET said crisis, and it also says so about some needs ("ludomani hjælp"): the
+        # crisis lines came first; the help for the need follows, so nothing is lost either way.
+        meaning = understand(turn, search(turn.text, kommune))
+        if meaning.out_of_scope or not meaning.themes:
+            return stay(dispatcher, None, kommune, [])
+        shown = guide(dispatcher, turn.text, meaning.themes, kommune, set())
+        events = stay(dispatcher, None, kommune, meaning.themes, more=shown)
+        return [
+            *events,
+            SlotSet("themes", meaning.themes),
+            SlotSet("shown", [s["id"] for s in shown]),
+        ]

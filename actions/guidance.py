@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions import knowledge_access as kb
 from actions.cards import card_text, has_door
 from actions.context import OTHER_KOMMUNE, Turn, latest_turn, speaks_for_someone_else
-from actions.crisis import announce, stay
+from actions.crisis_lines import announce, stay
 from actions.payload import send_payload
 from actions.understanding import intent_themes, understand
 from knowledge.errors import KnowledgeError

@@ -90,8 +90,9 @@ def devset_cases() -> list[dict[str, Any]]:
     ]
 
 
-def rate(hits: list[bool]) -> float:
-    return sum(hits) / len(hits) if hits else 0.0
+def rate(hits: list[bool]) -> float | None:
+    """The share of hits; None when a set has no case of this kind."""
+    return sum(hits) / len(hits) if hits else None
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -171,7 +172,8 @@ def evaluate(rasa_url: str, out_dir: Path, workers: int = 4) -> dict[str, dict[s
 
 def meets_bars(figures: dict[str, Any]) -> bool:
     return all(
-        figures[key] <= bar if key.startswith("false") else figures[key] >= bar
+        figures[key] is not None
+        and (figures[key] <= bar if key.startswith("false") else figures[key] >= bar)
         for key, bar in BARS.items()
     )
 
@@ -183,13 +185,16 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     for key in results["dev"]:
         if key == "cases":
             continue
-        values = "".join(f"{results[n].get(key, 0.0):9.3f}" for n in names)
+        values = "".join(
+            f"{results[n][key]:9.3f}" if results[n].get(key) is not None else f"{'-':>9s}"
+            for n in names
+        )
         bar = BARS.get(key)
         mark = ""
         if bar is not None:
             lower_is_better = key.startswith("false")
             value = results["dev"][key]
-            ok = value <= bar if lower_is_better else value >= bar
+            ok = value is not None and (value <= bar if lower_is_better else value >= bar)
             sign = "<=" if lower_is_better else ">="
             mark = f"   {sign} {bar}  {'ok' if ok else 'BELOW'}"
         lines.append(f"{key:32s}{values}{mark}")

@@ -22,7 +22,27 @@ def test_the_lines_for_the_kind_of_crisis_are_sent_as_data() -> None:
 
 
 def test_a_crisis_only_the_classifier_saw_gets_the_general_lines() -> None:
-    messages, events = run(ActionCrisis(), tracker("det hele er sort nu", "crisis"))
+    given = tracker(
+        "blå bananer flyver", "crisis", ranking=[("crisis", 0.9), ("out_of_scope", 0.1)]
+    )
+    messages, events = run(ActionCrisis(), given)
     ids = [s["id"] for s in payload(messages)["services"]]
     assert ids == ["national-112", "national-livslinien", "national-lev-uden-vold-1888"]
     assert events == [SlotSet("crisis", True), SlotSet("crisis_kind", None)]
+
+
+def test_when_only_the_classifier_saw_a_crisis_the_need_is_answered_too() -> None:
+    given = tracker(
+        "ludomani hjælp",
+        "crisis",
+        ranking=[("crisis", 0.98), ("need_misbrug", 0.02)],
+        slots={"kommune": "svendborg"},
+    )
+    messages, events = run(ActionCrisis(), given)
+    data = payload(messages)
+    ids = [s["id"] for s in data["services"]]
+    assert ids[:3] == ["national-112", "national-livslinien", "national-lev-uden-vold-1888"]
+    assert any("misbrug" in s["themes"] for s in data["services"][3:])
+    assert data["crisis"] is True and data["themes"] == ["misbrug"]
+    assert responses(messages)[0] == "utter_heard"
+    assert SlotSet("themes", ["misbrug"]) in events

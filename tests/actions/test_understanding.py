@@ -5,10 +5,12 @@ from actions.understanding import intent_themes, is_out_of_scope, understand
 from knowledge.search import Response
 
 
-def found(themes: list[str], no_good_match: bool = False, dense: float = 0.1) -> Response:
+def found(
+    themes: list[str], no_good_match: bool = False, dense: float = 0.1, lexical: float = 0.5
+) -> Response:
     response = Response("q", None, no_good_match=no_good_match)
     response.themes = [(t, 1.0 / (i + 1)) for i, t in enumerate(themes)]
-    response.signals = {"dense": dense, "lexical": 0.5}
+    response.signals = {"dense": dense, "lexical": lexical}
     return response
 
 
@@ -36,7 +38,9 @@ def test_a_multi_intent_keeps_both_themes() -> None:
 
 def test_out_of_scope_needs_no_fit_or_a_clear_intent() -> None:
     weather = Turn("vejret", "out_of_scope", 0.9, [("out_of_scope", 0.9)])
-    assert is_out_of_scope(weather, found(["bolig"]))
+    assert is_out_of_scope(weather, found(["bolig"], dense=0.02, lexical=0.1))
+    appeal = Turn("ankestyrelsen hvordan", "out_of_scope", 0.9, [("out_of_scope", 0.9)])
+    assert not is_out_of_scope(appeal, found(["kontakt"], dense=0.12, lexical=0.45))
     vague = Turn("hmm", "nlu_fallback", 0.3, [("need_bolig", 0.3)])
     assert is_out_of_scope(vague, found(["bolig"], no_good_match=True))
     need = Turn("sover ude", "need_bolig", 0.95, [("need_bolig", 0.95)])

@@ -1,0 +1,40 @@
+"""The crisis lines: 112 and the line that fits, as text and as structured data."""
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_access as kb
+from actions.payload import send_payload
+from knowledge.crisis import Crisis, get_detector
+
+GENERAL_LINES = ("national-112", "national-livslinien", "national-lev-uden-vold-1888")
+
+
+def crisis_lines(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return GENERAL_LINES
+    lines = get_detector().kinds.get(kind)
+    return lines[0] if lines else GENERAL_LINES
+
+
+def stay(
+    dispatcher: CollectingDispatcher,
+    kind: str | None,
+    kommune: str | None,
+    themes: list[str],
+    more: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """The crisis lines as data (with `more` services shown), one sentence that stays with the
+    person, and the crisis flag."""
+    services = [kb.summary(line, kommune) for line in crisis_lines(kind)] + list(more or [])
+    dispatcher.utter_message(response="utter_crisis_stay")
+    send_payload(dispatcher, services=services, themes=themes, crisis=True, kommune=kommune)
+    return [SlotSet("crisis", True), SlotSet("crisis_kind", kind)]
+
+
+def announce(dispatcher: CollectingDispatcher, crisis: Crisis | None) -> None:
+    """The first words of a crisis reply when the action server spots it (Rasa did not)."""
+    kind = crisis.kind if crisis else "general"
+    dispatcher.utter_message(response=f"utter_crisis_{kind}")
