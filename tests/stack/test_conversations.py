@@ -56,7 +56,9 @@ def test_a_town_in_the_first_message_means_no_question(running_stack: Supervisor
 
 
 def test_the_municipality_from_the_channel_is_used(running_stack: Supervisor) -> None:
-    (reply,) = talk(running_stack, "jeg er så ensom", kommune="svendborg")
+    (reply,) = talk(
+        running_stack, "jeg har gæld til inkasso og kan ikke betale", kommune="svendborg"
+    )
     assert not reply.asks_kommune
     assert reply.services and reply.services[0]["kommune"] == "svendborg"
 
