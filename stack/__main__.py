@@ -62,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval":
         return run_eval(settings)
     if args.command == "bench":
-        figures = run_bench()
+        try:
+            figures = run_bench()
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
+            return 1
         print(bench_report(figures))
         out = settings.var_dir / "bench"
         out.mkdir(parents=True, exist_ok=True)

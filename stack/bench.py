@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stack.conversation import send
-from stack.model import rasa_env
+from stack.model import rasa_env, train_command
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
 
@@ -41,6 +41,14 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
+def add_example(path: Path, example: str) -> None:
+    """One more example at the end of an NLU file, indented like the last one."""
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    last = text.splitlines()[-1]
+    indent = last[: len(last) - len(last.lstrip())]
+    path.write_text(f"{text}\n{indent}- {example}\n", encoding="utf-8")
+
+
 def time_training(settings: StackSettings) -> dict[str, float]:
     """Seconds for `rasa train` with an empty cache, then after one new NLU example."""
     work = Path(tempfile.mkdtemp(prefix="alledore-bench-"))
@@ -51,14 +59,19 @@ def time_training(settings: StackSettings) -> dict[str, float]:
         )
         env = rasa_env(settings) | {"RASA_CACHE_DIRECTORY": str(work / "cache")}
         env["PYTHONPATH"] = f"{settings.bot_dir.parent}{os.pathsep}{bot}"
-        command = [str(settings.rasa_venv / "bin" / "rasa"), "train", "--out", str(work / "m")]
+        command = train_command(settings, work / "m", "bench")
         figures = {}
         for label in ("train_from_nothing_s", "train_after_one_line_s"):
             if label == "train_after_one_line_s":
-                with (bot / "data" / "nlu" / "bolig.yml").open("a", encoding="utf-8") as f:
-                    f.write("    - jeg har ikke noget sted at bo efter i morgen\n")
+                add_example(
+                    bot / "data" / "nlu" / "bolig.yml", "har ikke noget sted at bo i morgen"
+                )
             start = time.perf_counter()
-            subprocess.run(command, cwd=bot, env=env, check=True, capture_output=True)
+            done = subprocess.run(command, cwd=bot, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(
+                    f"rasa train failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+                )
             figures[label] = round(time.perf_counter() - start, 1)
         return figures
     finally:

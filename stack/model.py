@@ -61,13 +61,9 @@ def rasa_env(settings: StackSettings) -> dict[str, str]:
     return env
 
 
-def train(settings: StackSettings, force: bool = False) -> bool:
-    """Train when needed; True when a new model was trained."""
-    if not force and is_current(settings):
-        return False
-    settings.model_dir.mkdir(parents=True, exist_ok=True)
-    wanted = bot_hash(settings)
-    command = [
+def train_command(settings: StackSettings, out_dir: Path, name: str) -> list[str]:
+    """`rasa train` on bot/, run with cwd=bot/ and the environment of rasa_env()."""
+    return [
         str(settings.rasa_venv / "bin" / "rasa"),
         "train",
         "--data",
@@ -77,10 +73,19 @@ def train(settings: StackSettings, force: bool = False) -> bool:
         "--config",
         "config.yml",
         "--out",
-        str(settings.model_dir),
+        str(out_dir),
         "--fixed-model-name",
-        settings.model_file.name.removesuffix(".tar.gz"),
+        name.removesuffix(".tar.gz"),
     ]
+
+
+def train(settings: StackSettings, force: bool = False) -> bool:
+    """Train when needed; True when a new model was trained."""
+    if not force and is_current(settings):
+        return False
+    settings.model_dir.mkdir(parents=True, exist_ok=True)
+    wanted = bot_hash(settings)
+    command = train_command(settings, settings.model_dir, settings.model_file.name)
     subprocess.run(command, cwd=settings.bot_dir, env=rasa_env(settings), check=True)
     hash_file(settings).write_text(wanted + "\n")
     return True
