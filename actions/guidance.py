@@ -162,6 +162,7 @@ class ActionGuide(Action):
         if turn.intent == "inform_kommune" and pending:
             events += [SlotSet("pending", None), SlotSet("kommune_asked", True)]
             if pending.startswith(POLICY_MARK):
+                # Imported here: actions.policy builds on this module's helpers.
                 from actions.policy import answer_policy
 
                 return events + answer_policy(

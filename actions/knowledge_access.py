@@ -103,9 +103,3 @@ def pick_services(
     # Own municipality first, then national; within each, those with a phone or address first.
     chosen.sort(key=lambda s: (s["kommune"] is None, not has_door(s)))
     return chosen[:limit]
-
-
-def catalogue_themes() -> set[str]:
-    from knowledge.catalogue import THEMES
-
-    return set(THEMES)

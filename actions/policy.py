@@ -11,6 +11,7 @@ from actions import knowledge_access as kb
 from actions.context import latest_turn
 from actions.guidance import POLICY_MARK, ensure_door, resolve_kommune, show_services
 from actions.payload import send_payload
+from knowledge.catalogue import THEMES
 from knowledge.search import QueryError
 
 
@@ -52,7 +53,7 @@ class ActionPolicy(Action):
     ) -> list[dict[str, Any]]:
         turn = latest_turn(tracker)
         kommune, _ = resolve_kommune(tracker, turn)
-        themes = [t for t in turn.entities.get("theme", []) if t in kb.catalogue_themes()]
+        themes = [t for t in turn.entities.get("theme", []) if t in THEMES]
         if kommune is None:
             dispatcher.utter_message(response="utter_policy_ask_kommune")
             send_payload(dispatcher, themes=themes)
