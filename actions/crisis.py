@@ -34,10 +34,11 @@ class ActionCrisis(Action):
             return stay(dispatcher, kind, kommune, list(tracker.get_slot("themes") or []))
         # Only DIET said crisis, and it also says so about some needs ("ludomani hjælp"): the
         # crisis lines came first; the help for the need follows, so nothing is lost either way.
-        meaning = understand(turn, search(turn.text, kommune))
+        searched = search(turn.text, kommune)
+        meaning = understand(turn, searched)
         if meaning.out_of_scope or not meaning.themes:
             return stay(dispatcher, None, kommune, [])
-        shown = guide(dispatcher, turn.text, meaning.themes, kommune, set())
+        shown = guide(dispatcher, searched, meaning.themes, kommune)
         events = stay(dispatcher, None, kommune, meaning.themes, more=shown)
         return [
             *events,

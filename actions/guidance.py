@@ -94,13 +94,13 @@ def ensure_door(
 
 def guide(
     dispatcher: CollectingDispatcher,
-    query: str,
+    found: Response | None,
     themes: list[str],
     kommune: str | None,
-    skip: set[str],
 ) -> list[dict[str, Any]]:
-    """Say we heard, then show services per theme; several themes start at a coordinating door."""
-    found = search(query, kommune)
+    """Say we heard, then show services per theme; several themes start at a coordinating door.
+
+    `found` is the search the message was understood by, so a turn searches once."""
     results = found.services if found else []
     if kommune is None:
         dispatcher.utter_message(response="utter_no_kommune")
@@ -108,7 +108,7 @@ def guide(
     if len(themes) == 1:
         label = kb.theme_label(themes[0])
         dispatcher.utter_message(response="utter_heard", topic=label)
-        picked = kb.pick_services(results, themes[0], kommune, MAX_SERVICES, skip)
+        picked = kb.pick_services(results, themes[0], kommune, MAX_SERVICES)
         shown += show_services(dispatcher, picked)
     else:
         labels = [kb.theme_label(t) for t in themes]
@@ -118,7 +118,7 @@ def guide(
         if door:
             shown += show_services(dispatcher, [door])
         for theme, label in zip(themes, labels, strict=False):
-            taken = skip | {s["id"] for s in shown}
+            taken = {s["id"] for s in shown}
             picked = kb.pick_services(results, theme, kommune, 1, taken)
             if picked:
                 dispatcher.utter_message(response="utter_for_topic", topic=label)
@@ -169,7 +169,8 @@ class ActionGuide(Action):
                     dispatcher, pending.removeprefix(POLICY_MARK), [], kommune
                 )
             themes = list(tracker.get_slot("themes") or [])
-            return events + self.recommend(dispatcher, pending, themes, kommune, tracker)
+            found = search(pending, kommune)
+            return events + self.recommend(dispatcher, pending, found, themes, kommune, tracker)
         if turn.intent == "inform_kommune":
             dispatcher.utter_message(response="utter_kommune_noted")
             door = kb.front_door(kommune)
@@ -203,17 +204,18 @@ class ActionGuide(Action):
                 SlotSet("themes", meaning.themes),
                 SlotSet("kommune_asked", True),
             ]
-        return events + self.recommend(dispatcher, query, meaning.themes, kommune, tracker)
+        return events + self.recommend(dispatcher, query, found, meaning.themes, kommune, tracker)
 
     @staticmethod
     def recommend(
         dispatcher: CollectingDispatcher,
         query: str,
+        found: Response | None,
         themes: list[str],
         kommune: str | None,
         tracker: Tracker,
     ) -> list[dict[str, Any]]:
-        shown = guide(dispatcher, query, themes, kommune, set())
+        shown = guide(dispatcher, found, themes, kommune)
         dispatcher.utter_message(response="utter_next")
         crisis = bool(tracker.get_slot("crisis"))
         send_payload(dispatcher, services=shown, themes=themes, kommune=kommune, crisis=crisis)
