@@ -40,6 +40,23 @@ $(RASA_STAMP): requirements/rasa-constraints.txt
 	$(RASA_VENV)/bin/python -m pip install -q rasa==3.6.21 -c requirements/rasa-constraints.txt
 	@touch $@
 
+# Browser tests: Debian's chromium (never a browser a tool downloads) driven by npm playwright-core.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_DIR := tests/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.installed
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
+$(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: browser
+browser: $(CHROMIUM) $(BROWSER_STAMP) ## Install Debian chromium and the npm test packages
+
 .PHONY: venv
 venv: $(STAMP) $(RASA_STAMP) ## Create or update both environments (.venv 3.11, .venv-rasa 3.10)
 
@@ -80,7 +97,7 @@ types: $(STAMP) ## mypy
 	$(VENV)/bin/mypy
 
 .PHONY: test
-test: lint types validate-bot ## Lint, types, rasa data validate, unit, story and stack tests
+test: lint types validate-bot browser ## Lint, types, rasa data validate, unit, stack and browser tests
 	$(PY) -m stack prepare
 	$(PY) -m pytest
 
@@ -90,7 +107,7 @@ eval: venv ## Retrieval quality (dense, lexical, hybrid), then whole conversatio
 	$(PY) -m stack eval
 
 .PHONY: bench
-bench: venv ## Speed and memory: search, then training, parse vs full turn, memory per process
+bench: venv browser ## Speed and memory: search, training, parse vs turn vs /api/chat, memory, widget size
 	$(PY) -m knowledge bench
 	$(PY) -m stack prepare
 	$(PY) -m stack bench

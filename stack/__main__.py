@@ -81,11 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print(
-        f"\nAlle Døre is running. Talk to it (Rasa's REST channel):\n"
-        f"  curl -s {settings.rasa_url}/webhooks/rest/webhook "
-        "-H 'Content-Type: application/json' "
-        '-d \'{"sender": "me", "message": "jeg har ingen steder at sove"}\'\n'
-        f"  or: .venv/bin/python -m stack.chat\n"
+        f"\nAlle Døre is running: {settings.app_url}/\n"
+        f"  the widget on a demo municipal page: {settings.app_url}/?kommune=svendborg\n"
+        f"  without JavaScript: {settings.app_url}/chat   staff console: {settings.app_url}/staff\n"
+        f"  API docs: {settings.app_url}/docs   in a terminal: .venv/bin/python -m stack.chat\n"
         "Stop with Ctrl-C.",
         flush=True,
     )

@@ -14,6 +14,7 @@ class StackSettings(BaseSettings):
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
+    app_port: int = 8000
     # Guards Rasa's HTTP API (--enable-api). Set a real secret in production.
     rasa_token: str = "local-dev-token"
 
@@ -39,6 +40,10 @@ class StackSettings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.host}:{self.app_port}"
 
     @property
     def actions_url(self) -> str:

@@ -1,4 +1,4 @@
-"""Start Rasa and the action server, wait until both answer, and stop them together."""
+"""Start Rasa, the action server and the web app, wait until each answers, stop them together."""
 
 import json
 import os
@@ -87,7 +87,35 @@ def processes(settings: StackSettings) -> list[Process]:
         lambda: rasa_ready(settings),
         cwd=settings.bot_dir,
     )
-    return [actions, rasa]
+    web_env = dict(app_env)
+    # The app finds Rasa and the action server where this supervisor starts them.
+    web_env.update(
+        {
+            "ALLEDORE_HOST": settings.host,
+            "ALLEDORE_RASA_PORT": str(settings.rasa_port),
+            "ALLEDORE_ACTIONS_PORT": str(settings.actions_port),
+            "ALLEDORE_APP_PORT": str(settings.app_port),
+            "ALLEDORE_RASA_TOKEN": settings.rasa_token,
+        }
+    )
+    web = Process(
+        "app",
+        [
+            str(settings.app_venv / "bin" / "python"),
+            "-m",
+            "uvicorn",
+            "widgets.app:create_app",
+            "--factory",
+            "--host",
+            settings.host,
+            "--port",
+            str(settings.app_port),
+            "--no-access-log",
+        ],
+        web_env,
+        lambda: answers(f"{settings.app_url}/health"),
+    )
+    return [actions, rasa, web]
 
 
 class Supervisor:

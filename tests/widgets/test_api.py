@@ -1,0 +1,73 @@
+"""The JSON interface besides chat, and the operations routes, with a fake Rasa."""
+
+from fastapi.testclient import TestClient
+
+from tests.widgets.conftest import FakeRasa
+
+
+def test_search_returns_services_then_passages_of_the_asker_only(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "jeg har ingen bolig", "kommune": "faxe"})
+    assert response.status_code == 200
+    body = response.json()
+    kinds = [r["kind"] for r in body["results"]]
+    assert kinds[0] == "service" and "policy" in kinds
+    assert kinds == sorted(kinds, key=lambda k: k != "service")
+    owners = {r["service"]["kommune"] for r in body["results"] if r["service"]}
+    assert owners <= {"faxe", None}
+    assert all(r["source"]["kommune"] == "faxe" for r in body["results"] if r["source"])
+    assert body["no_good_match"] is False
+
+
+def test_search_bad_input_is_a_kind_400(client: TestClient) -> None:
+    empty = client.get("/api/search", params={"q": "   "})
+    assert empty.status_code == 400 and "Skriv et par ord" in empty.json()["detail"]
+    unknown = client.get("/api/search", params={"q": "bolig", "kommune": "atlantis"})
+    assert unknown.status_code == 400 and "svendborg" in unknown.json()["detail"]
+    assert client.get("/api/search", params={"q": "bolig", "k": 0}).status_code == 422
+
+
+def test_services_filters_by_municipality_and_theme_with_open_now(client: TestClient) -> None:
+    body = client.get("/api/services", params={"kommune": "nyborg", "theme": "misbrug"}).json()
+    assert body["services"]
+    for service in body["services"]:
+        assert service["kommune"] in ("nyborg", None) and "misbrug" in service["themes"]
+        assert "open_now" in service
+    assert client.get("/api/services", params={"kommune": "x"}).status_code == 400
+
+
+def test_health_names_each_part(client: TestClient, rasa: FakeRasa) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and set(body["parts"]) == {"rasa", "actions", "index"}
+    rasa.down = True
+    down = client.get("/health")
+    assert down.status_code == 200
+    assert down.json()["status"] == "degraded" and not down.json()["parts"]["rasa"]["ok"]
+
+
+def test_metrics_count_turns_by_outcome(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.down = True
+    client.post("/api/chat", json={"message": "jeg har ingen bolig", "kommune": "faxe"})
+    text = client.get("/metrics").text
+    assert 'alledore_chat_turns_total{outcome="limited"} 1.0' in text
+    assert 'alledore_upstream_failures_total{part="rasa"} 1.0' in text
+    assert "alledore_request_seconds_bucket" in text
+
+
+def test_openapi_documents_the_interface(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/chat", "/api/search", "/api/services", "/health"} <= set(paths)
+    assert client.get("/docs").status_code == 200
+
+
+def test_widget_texts_fall_back_to_danish(client: TestClient) -> None:
+    danish = client.get("/widget/texts.json", params={"language": "da"}).json()
+    assert danish["human"] == "Tal med et menneske"
+    assert client.get("/widget/texts.json", params={"language": "xx"}).json() == danish
+
+
+def test_pages_send_a_content_security_policy(client: TestClient) -> None:
+    page = client.get("/", params={"kommune": "nyborg"})
+    assert page.status_code == 200 and "Nyborg Kommune" in page.text
+    assert 'data-kommune="nyborg"' in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"

@@ -1,0 +1,126 @@
+"""POST /api/chat with a fake Rasa: the reply shape, bad input, and the limited path."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.widgets.conftest import FakeRasa
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def said(name: str) -> list[dict[str, Any]]:
+    """What Rasa's REST channel really answered (captured from the running stack)."""
+    loaded: list[dict[str, Any]] = json.loads((DATA / f"{name}.json").read_text())
+    return loaded
+
+
+def chat(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 200, response.text
+    reply: dict[str, Any] = response.json()
+    return reply
+
+
+def test_a_guided_turn_carries_services_and_marks_their_card_messages(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.said = said("rest_guidance")
+    reply = chat(client, message="jeg har ingen steder at sove", kommune="svendborg")
+    ids = [s["id"] for s in reply["services"]]
+    assert ids[0] == "svendborg-forsorgshjem"
+    assert reply["themes"][0] == "bolig" and reply["crisis"] is False
+    assert reply["kommune"] == "svendborg" and reply["limited"] is False
+    cards = [m["service"] for m in reply["messages"] if m["service"]]
+    assert cards == ids  # each card text is tied to its service, in the bot's order
+    first = reply["messages"][0]
+    assert first["service"] is None and "bolig" in first["text"]
+    assert [b["payload"] for b in reply["messages"][-1]["buttons"]][0] == "/ask_more"
+    assert all(s["phone"] or s["via"] or s["address"] for s in reply["services"])
+
+
+def test_the_session_is_anonymous_random_and_kept(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.said = said("rest_greet")
+    first = chat(client, message="hej", kommune="svendborg", language="da")
+    second = chat(client, message="hej igen", session_id=first["session_id"])
+    assert len(first["session_id"]) >= 16 and second["session_id"] == first["session_id"]
+    sender, _, metadata = rasa.sent[0]
+    assert sender == first["session_id"]
+    assert metadata == {"kommune": "svendborg", "language": "da", "channel": "web"}
+
+
+def test_odd_session_ids_and_municipalities_start_clean(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.said = said("rest_greet")
+    reply = chat(client, message="hej", session_id="../../etc/passwd", kommune="Atlantis")
+    assert reply["session_id"] != "../../etc/passwd"
+    assert rasa.sent[0][2]["kommune"] is None
+
+
+def test_empty_or_control_only_input_gets_a_kind_answer_without_rasa(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    for message in ["", "   ", "\x00\x07\u200b"[:2]]:
+        reply = chat(client, message=message, kommune="faxe")
+        assert reply["messages"][0]["text"].startswith("Skriv et par ord")
+    assert rasa.sent == []
+
+
+def test_a_very_long_message_is_read_in_part_and_said_so(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.said = said("rest_guidance")
+    reply = chat(client, message="jeg har ingen bolig " * 2000, kommune="svendborg")
+    assert len(rasa.sent[0][1]) == 2000
+    assert "meget lang" in reply["messages"][0]["text"]
+
+
+def test_bad_json_and_wrong_types_get_a_clear_422_not_a_crash(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert client.post("/api/chat", json={"message": ["a list"]}).status_code == 422
+
+
+def test_rasa_down_still_gives_services_and_the_front_door(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.down = True
+    reply = chat(client, message="jeg har gæld til inkasso", kommune="norddjurs")
+    assert reply["limited"] is True and reply["crisis"] is False
+    assert "delvist" in reply["messages"][0]["text"]
+    services = reply["services"]
+    assert any("oekonomi" in s["themes"] for s in services[:-1])
+    assert services[-1]["front_door"] and services[-1]["kommune"] == "norddjurs"
+    assert {s["kommune"] for s in services} <= {"norddjurs", None}
+
+
+def test_rasa_down_and_a_crisis_gives_112_and_the_right_line_first(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.down = True
+    reply = chat(client, message="jeg vil ikke leve mere", kommune="svendborg")
+    assert reply["crisis"] is True
+    assert reply["messages"][0]["text"].startswith("Ring 112")
+    assert [s["phone"] for s in reply["services"][:2]] == ["112", "70 201 201"]  # Livslinien
+
+
+def test_action_server_down_adds_search_results_to_rasas_own_words(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.actions_down = True
+    rasa.said = [{"recipient_id": "x", "text": "Jeg kan kun svare kort lige nu. Ring 112 ..."}]
+    reply = chat(client, message="min kæreste slår mig", kommune="jammerbugt")
+    assert reply["limited"] is True
+    assert reply["messages"][0]["text"].startswith("Jeg kan kun svare kort")
+    assert any("vold" in s["themes"] for s in reply["services"])
+
+
+def test_small_talk_without_a_payload_is_not_limited_when_actions_are_up(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.said = [{"recipient_id": "x", "text": "Hej."}]
+    reply = chat(client, message="hej", kommune="faxe")
+    assert reply["limited"] is False and reply["services"] == []

@@ -1,0 +1,98 @@
+"""The FastAPI app: create_app() wires settings, clients and routes; nothing runs at import.
+
+Run it: `uvicorn widgets.app:create_app --factory --host 127.0.0.1 --port 8000` (make run does).
+"""
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from knowledge.errors import KnowledgeError
+from knowledge.search import get_searcher
+from widgets.metrics import Metrics
+from widgets.rasa_client import RasaClient
+from widgets.routes import chat, health, pages, search, staff
+from widgets.settings import WebSettings, get_web_settings
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+log = logging.getLogger("widgets")
+
+# Pages and the widget load nothing from any other host.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Load the index before the first citizen waits for it; without one the app still runs and
+    # /health says so.
+    try:
+        await run_in_threadpool(get_searcher)
+    except KnowledgeError as error:
+        log.warning("Search index not loaded: %s", error)
+    yield
+    await app.state.rasa.close()
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or get_web_settings()
+    app = FastAPI(
+        title="Alle Døre",
+        summary="Guidance for socially vulnerable citizens: chat, search, services.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.rasa = RasaClient(
+        settings.rasa_url, settings.rasa_token, settings.chat_timeout, settings.actions_url
+    )
+    app.state.metrics = Metrics()
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    # The widget is embedded on municipal sites on other hosts; it sends no cookies.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+    )
+
+    @app.middleware("http")
+    async def measure_and_protect(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "other")
+        app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    @app.exception_handler(KnowledgeError)
+    async def knowledge_missing(request: Request, error: KnowledgeError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=503)
+
+    for module in (chat, search, health, pages, staff):
+        app.include_router(module.router)
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget_js() -> FileResponse:
+        return FileResponse(
+            STATIC / "widget.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,205 @@
+"""One chat turn for the web: ask Rasa, or answer from the knowledge base when it cannot.
+
+Rasa decides; this module only carries its answer to the JSON shape in DESIGN.md. When Rasa or
+the action server is down or slow, the person still gets the best services for what they wrote,
+their municipality's front door, and, for a crisis, 112 and the right line first.
+"""
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.concurrency import run_in_threadpool
+
+from actions.cards import card_text
+from actions.payload import PAYLOAD_TYPE, public_service
+from knowledge.crisis import get_detector
+from knowledge.errors import KnowledgeError
+from knowledge.search import Searcher
+from widgets.metrics import Metrics
+from widgets.models import Button, ChatReply, ChatRequest, Message
+from widgets.rasa_client import RasaClient, RasaUnavailable
+from widgets.settings import WebSettings
+from widgets.texts import ui_text
+
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# The bot's own words for when nothing else answers, with verified doors per municipality.
+FALLBACK_FILE = Path(__file__).resolve().parent.parent / "bot" / "addons" / "fallback.yml"
+LIMITED_SERVICES = 3
+
+
+def new_session_id() -> str:
+    """Anonymous and random: nothing about the person is in it."""
+    return secrets.token_urlsafe(16)
+
+
+def clean_message(message: str) -> str:
+    """Control characters out (they are never meant), whitespace kept as the person wrote it."""
+    kept = (ch for ch in message if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return "".join(kept).strip()
+
+
+def from_rasa(session_id: str, said: list[dict[str, Any]]) -> ChatReply:
+    """Rasa's REST messages as a ChatReply: texts with their buttons, and the structured payload
+    the actions send (services, sources, themes, crisis, handover) merged over the turn."""
+    reply = ChatReply(session_id=session_id, messages=[])
+    seen: set[str] = set()
+    for item in said:
+        buttons = [
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in item.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        if item.get("text"):
+            reply.messages.append(Message(text=str(item["text"]), buttons=buttons))
+        elif buttons and reply.messages:
+            reply.messages[-1].buttons += buttons
+        custom = item.get("custom")
+        if not (isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE):
+            continue
+        for service in custom.get("services") or []:
+            if service.get("id") not in seen:
+                seen.add(service.get("id"))
+                reply.services.append(service)
+        reply.sources += custom.get("sources") or []
+        reply.themes = reply.themes or list(custom.get("themes") or [])
+        reply.crisis = reply.crisis or bool(custom.get("crisis"))
+        reply.handover = custom.get("handover") or reply.handover
+        reply.kommune = custom.get("kommune") or reply.kommune
+    cards = {card_text(s): s["id"] for s in reply.services}
+    for message in reply.messages:
+        message.service = cards.get(message.text)
+    return reply
+
+
+class ChatService:
+    def __init__(
+        self,
+        settings: WebSettings,
+        rasa: RasaClient,
+        searcher: Callable[[], Searcher],
+        metrics: Metrics,
+    ) -> None:
+        self.settings = settings
+        self.rasa = rasa
+        self.searcher = searcher
+        self.metrics = metrics
+
+    def known_kommune(self, kommune: str | None) -> str | None:
+        slug = (kommune or "").strip().lower()
+        try:
+            known = set(self.searcher().catalogue.municipalities)
+        except KnowledgeError:
+            known = set(fallback_doors())
+        return slug if slug in known else None
+
+    async def reply(self, request: ChatRequest) -> ChatReply:
+        session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
+        session_id = session_id or new_session_id()
+        kommune = await run_in_threadpool(self.known_kommune, request.kommune)
+        language = (request.language or "da").strip().lower()
+        language = language if LANGUAGE.match(language) else "da"
+        message = clean_message(request.message)
+        if not message:
+            self.metrics.turns.labels("empty").inc()
+            return ChatReply(
+                session_id=session_id,
+                messages=[Message(text=ui_text("chat.empty", language))],
+                kommune=kommune,
+            )
+        notes: list[Message] = []
+        if len(message) > self.settings.max_message_chars:
+            message = message[: self.settings.max_message_chars]
+            notes.append(Message(text=ui_text("chat.too_long", language)))
+        metadata = {"kommune": kommune, "language": language, "channel": "web"}
+        try:
+            said = await self.rasa.send(session_id, message, metadata)
+        except RasaUnavailable:
+            self.metrics.upstream_failures.labels("rasa").inc()
+            reply = await self.limited(session_id, message, kommune, language)
+        else:
+            reply = from_rasa(session_id, said)
+            reply.kommune = reply.kommune or kommune
+            if not any(isinstance(i.get("custom"), dict) for i in said):
+                # No structured payload: normal for small talk, but also what Rasa sends when the
+                # action server is down. Only then is the knowledge base asked directly.
+                up, _ = await self.rasa.actions_ready(self.settings.health_timeout)
+                if not up:
+                    self.metrics.upstream_failures.labels("actions").inc()
+                    extra = await self.limited(session_id, message, kommune, language)
+                    reply = merge_limited(reply, extra)
+        reply.messages = notes + reply.messages
+        self.metrics.turns.labels("limited" if reply.limited else "full").inc()
+        return reply
+
+    async def limited(
+        self, session_id: str, message: str, kommune: str | None, language: str
+    ) -> ChatReply:
+        """The answer without Rasa: crisis lines, the best services, the front door."""
+        crisis = get_detector().detect(message)
+        try:
+            services = await run_in_threadpool(self._services, message, kommune, crisis)
+        except KnowledgeError:
+            return doors_only(session_id, kommune, language, crisis is not None)
+        texts = [ui_text("chat.limited_crisis", language)] if crisis else []
+        texts.append(ui_text("chat.limited", language))
+        return ChatReply(
+            session_id=session_id,
+            messages=[Message(text=t) for t in texts],
+            services=services,
+            crisis=crisis is not None,
+            kommune=kommune,
+            limited=True,
+        )
+
+    def _services(self, message: str, kommune: str | None, crisis: Any) -> list[dict[str, Any]]:
+        searcher = self.searcher()
+        catalogue = searcher.catalogue
+        now = datetime.now().astimezone()
+        chosen: list[dict[str, Any]] = []
+        if crisis is not None:
+            chosen += [catalogue.summary(i, now, kommune) for i in crisis.lines]
+        found = searcher.search(message, kommune, k=8, passages=0).services
+        # Own municipality and national only; no crisis lines unless the message was a crisis.
+        fits = [s for s in found if not s["crisis"] and not s["front_door"]]
+        chosen += fits[:LIMITED_SERVICES]
+        door = catalogue.front_door(kommune) if kommune else None
+        if door is not None:
+            chosen.append(catalogue.summary(door.id, now, kommune))
+        unique = {s["id"]: s for s in chosen}
+        return [public_service(s) for s in unique.values()]
+
+
+def merge_limited(reply: ChatReply, extra: ChatReply) -> ChatReply:
+    """Rasa's own words first (its fallback names 112), then what search found."""
+    reply.messages += extra.messages
+    reply.services += [
+        s for s in extra.services if s["id"] not in {x["id"] for x in reply.services}
+    ]
+    reply.crisis = reply.crisis or extra.crisis
+    reply.limited = True
+    return reply
+
+
+def fallback_doors() -> dict[str, str]:
+    data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
+    return dict(data["doors"])
+
+
+def doors_only(session_id: str, kommune: str | None, language: str, crisis: bool) -> ChatReply:
+    """When even the knowledge base is missing: the bot's verified fallback words."""
+    data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
+    texts = [data["limited"], data["doors"].get(kommune or "", data["any_door"])]
+    return ChatReply(
+        session_id=session_id,
+        messages=[Message(text=t) for t in texts],
+        crisis=crisis,
+        kommune=kommune,
+        limited=True,
+    )

@@ -1,0 +1,65 @@
+"""Typed dependencies: routes ask for what they use; tests swap in fakes with
+app.dependency_overrides."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+
+from knowledge.catalogue import Catalogue
+from knowledge.search import Searcher, get_searcher
+from widgets.chat import ChatService
+from widgets.metrics import Metrics
+from widgets.rasa_client import RasaClient
+from widgets.settings import WebSettings
+
+
+def get_settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def get_rasa(request: Request) -> RasaClient:
+    rasa: RasaClient = request.app.state.rasa
+    return rasa
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+def get_searcher_factory() -> Callable[[], Searcher]:
+    """The process-wide searcher, loaded on first use; a callable, so a missing index is found
+    (and answered kindly) when it is needed, not when the app starts."""
+    return get_searcher
+
+
+def get_catalogue(
+    searcher: Annotated[Callable[[], Searcher], Depends(get_searcher_factory)],
+) -> Catalogue:
+    return searcher().catalogue
+
+
+def get_chat(
+    settings: Annotated[WebSettings, Depends(get_settings)],
+    rasa: Annotated[RasaClient, Depends(get_rasa)],
+    searcher: Annotated[Callable[[], Searcher], Depends(get_searcher_factory)],
+    metrics: Annotated[Metrics, Depends(get_metrics)],
+) -> ChatService:
+    return ChatService(settings, rasa, searcher, metrics)
+
+
+SettingsDep = Annotated[WebSettings, Depends(get_settings)]
+RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+SearcherDep = Annotated[Callable[[], Searcher], Depends(get_searcher_factory)]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+ChatDep = Annotated[ChatService, Depends(get_chat)]

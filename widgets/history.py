@@ -1,0 +1,48 @@
+"""A conversation read back from Rasa's tracker events, for the page without JavaScript."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.payload import PAYLOAD_TYPE
+
+
+@dataclass
+class Entry:
+    who: str  # "user" or "bot"
+    text: str = ""
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    services: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def history(events: list[dict[str, Any]]) -> list[Entry]:
+    """User and bot messages in order; a pressed button shows as its title, not its payload.
+    Only the last bot messages keep their buttons: older choices are no longer open."""
+    entries: list[Entry] = []
+    titles: dict[str, str] = {}
+    for event in events:
+        if event.get("event") == "user":
+            said = str(event.get("text") or "")
+            if said.startswith("/"):
+                said = titles.get(said, "")
+            if said:
+                entries.append(Entry("user", said))
+        elif event.get("event") == "bot":
+            data = event.get("data") or {}
+            buttons = [b for b in data.get("buttons") or [] if isinstance(b, dict)]
+            titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
+            custom = data.get("custom")
+            if isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE:
+                entries.append(
+                    Entry(
+                        "bot",
+                        services=list(custom.get("services") or []),
+                        sources=list(custom.get("sources") or []),
+                    )
+                )
+            elif event.get("text") or buttons:
+                entries.append(Entry("bot", str(event.get("text") or ""), buttons))
+    last_user = max((i for i, e in enumerate(entries) if e.who == "user"), default=-1)
+    for entry in entries[: last_user + 1]:
+        entry.buttons = []
+    return entries

@@ -1,0 +1,71 @@
+"""Request and response models of the JSON interface (DESIGN.md), named by role."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ChatRequest(BaseModel):
+    # Anything goes in: a missing, odd or overlong id just starts a new anonymous session.
+    session_id: str | None = Field(default=None, max_length=200)
+    message: str = Field(default="", max_length=100_000)
+    kommune: str | None = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, max_length=20)
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Message(BaseModel):
+    text: str
+    buttons: list[Button] = []
+    # Set when this message is a service card in text form: a channel that draws cards draws
+    # the card of this service (from `services`) in its place.
+    service: str | None = None
+
+
+class ChatReply(BaseModel):
+    session_id: str
+    messages: list[Message]
+    services: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    themes: list[str] = []
+    crisis: bool = False
+    handover: dict[str, Any] | None = None
+    kommune: str | None = None
+    # True when Rasa or the action server could not answer and the reply came from search alone.
+    limited: bool = False
+
+
+class SearchResult(BaseModel):
+    kind: str
+    score: float
+    service: dict[str, Any] | None = None
+    source: dict[str, Any] | None = None
+
+
+class SearchReply(BaseModel):
+    results: list[SearchResult]
+    no_good_match: bool
+
+
+class ServicesReply(BaseModel):
+    services: list[dict[str, Any]]
+
+
+class PartHealth(BaseModel):
+    ok: bool
+    detail: str
+
+
+class HealthReply(BaseModel):
+    status: str  # "ok" or "degraded"
+    parts: dict[str, PartHealth]
+
+
+class Problem(BaseModel):
+    """A kind error message for bad input."""
+
+    detail: str

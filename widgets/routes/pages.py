@@ -1,0 +1,136 @@
+"""The pages: a demo municipal page with the widget, the chat without JavaScript, and the
+widget's script and texts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from knowledge.errors import KnowledgeError
+from widgets.chat import SESSION_ID, new_session_id
+from widgets.deps import ChatDep, RasaDep, SearcherDep, TemplatesDep
+from widgets.history import Entry, history
+from widgets.models import ChatReply, ChatRequest
+from widgets.rasa_client import RasaUnavailable
+from widgets.texts import ui_texts
+
+router = APIRouter(tags=["pages"])
+
+
+def municipalities(searcher: SearcherDep) -> dict[str, str]:
+    try:
+        found = searcher().catalogue.municipalities
+    except KnowledgeError:
+        return {}
+    return {slug: m.name for slug, m in sorted(found.items())}
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def demo(
+    request: Request,
+    templates: TemplatesDep,
+    searcher: SearcherDep,
+    kommune: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    """A plausible municipal page with the widget mounted by one script tag."""
+    names = await run_in_threadpool(municipalities, searcher)
+    slug = (kommune or "").strip().lower()
+    slug = slug if slug in names else next(iter(names), "")
+    return templates.TemplateResponse(
+        request,
+        "demo.html",
+        {"kommune": slug, "name": names.get(slug, ""), "names": names, "t": ui_texts()["pages"]},
+    )
+
+
+@router.get("/widget/texts.json", include_in_schema=False)
+async def widget_texts(language: Annotated[str, Query(max_length=20)] = "da") -> JSONResponse:
+    return JSONResponse(
+        ui_texts(language.strip().lower())["widget"],
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+def reply_entries(reply: ChatReply) -> list[Entry]:
+    entries = [Entry("bot", m.text, [b.model_dump() for b in m.buttons]) for m in reply.messages]
+    if reply.services or reply.sources:
+        entries.append(Entry("bot", services=reply.services, sources=reply.sources))
+    return entries
+
+
+async def render_chat(
+    request: Request,
+    templates: TemplatesDep,
+    searcher: SearcherDep,
+    rasa: RasaDep,
+    session: str,
+    kommune: str,
+    latest: ChatReply | None = None,
+    from_rasa: bool = True,
+) -> HTMLResponse:
+    names = await run_in_threadpool(municipalities, searcher)
+    try:
+        entries = history(await rasa.events(session)) if SESSION_ID.match(session) else []
+    except RasaUnavailable:
+        entries = []
+    if latest is not None and (latest.limited or not from_rasa):
+        # Rasa did not hold this turn, so its history lacks it: show the answer given now.
+        entries += reply_entries(latest)
+    context = {
+        "session": session,
+        "kommune": kommune if kommune in names else "",
+        "names": names,
+        "entries": entries,
+        "crisis": latest.crisis if latest else False,
+        "limited": latest.limited if latest else False,
+        "t": ui_texts()["pages"],
+        "w": ui_texts()["widget"],
+    }
+    return templates.TemplateResponse(request, "chat.html", context)
+
+
+@router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+async def chat_page(
+    request: Request,
+    templates: TemplatesDep,
+    searcher: SearcherDep,
+    rasa: RasaDep,
+    kommune: Annotated[str, Query(max_length=100)] = "",
+    s: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """The same conversation as the widget, as a plain form: for old browsers and locked-down
+    machines. A reload shows the conversation again (read back from Rasa)."""
+    session = s if SESSION_ID.match(s) else new_session_id()
+    return await render_chat(request, templates, searcher, rasa, session, kommune.lower())
+
+
+@router.post("/chat", response_class=HTMLResponse, include_in_schema=False)
+async def chat_post(
+    request: Request,
+    templates: TemplatesDep,
+    searcher: SearcherDep,
+    rasa: RasaDep,
+    service: ChatDep,
+    message: Annotated[str, Form(max_length=100_000)] = "",
+    session: Annotated[str, Form(max_length=200)] = "",
+    kommune: Annotated[str, Form(max_length=100)] = "",
+    restart: Annotated[str, Form(max_length=10)] = "",
+) -> HTMLResponse:
+    if restart:
+        session, message = new_session_id(), ""
+    reply = await service.reply(
+        ChatRequest(session_id=session, message=message, kommune=kommune or None)
+    )
+    # An empty message (or a restart) is answered here, without Rasa.
+    asked_rasa = bool(message.strip())
+    return await render_chat(
+        request,
+        templates,
+        searcher,
+        rasa,
+        reply.session_id,
+        kommune.lower(),
+        latest=reply if message.strip() or not restart else None,
+        from_rasa=asked_rasa,
+    )

@@ -1,0 +1,53 @@
+"""GET /api/search and GET /api/services: the knowledge base and the catalogue, directly."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from starlette.concurrency import run_in_threadpool
+
+from knowledge.search import QueryError
+from widgets.deps import CatalogueDep, SearcherDep
+from widgets.models import Problem, SearchReply, ServicesReply
+
+router = APIRouter(prefix="/api", tags=["knowledge"])
+
+
+@router.get("/search", responses={400: {"model": Problem}})
+async def search(
+    searcher: SearcherDep,
+    q: Annotated[str, Query(max_length=20_000)] = "",
+    kommune: Annotated[str | None, Query(max_length=100)] = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> SearchReply:
+    """Services then policy passages for a question, best first; a municipality's own services
+    and national ones, never another municipality's."""
+
+    def run() -> SearchReply:
+        response = searcher().search(q, kommune or None, k=k)
+        return SearchReply.model_validate(response.to_json())
+
+    try:
+        return await run_in_threadpool(run)
+    except QueryError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+
+
+@router.get("/services", responses={400: {"model": Problem}})
+async def services(
+    catalogue: CatalogueDep,
+    kommune: Annotated[str | None, Query(max_length=100)] = None,
+    theme: Annotated[str | None, Query(max_length=50)] = None,
+) -> ServicesReply:
+    """The catalogue for a municipality (its own and national services), with open now."""
+    slug = (kommune or "").strip().lower() or None
+    if slug is not None and slug not in catalogue.municipalities:
+        known = ", ".join(sorted(catalogue.municipalities))
+        raise HTTPException(400, detail=f"Kender ikke kommunen '{slug}'. Kendte: {known}.")
+    now = datetime.now().astimezone()
+    found = [
+        catalogue.summary(s.id, now, slug)
+        for s in catalogue.for_kommune(slug)
+        if theme is None or theme in s.themes
+    ]
+    return ServicesReply(services=[s for s in found if catalogue.reachable(s)])
