@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from actions.cards import card_text
 from actions.payload import PAYLOAD_TYPE
 
 
@@ -33,16 +34,26 @@ def history(events: list[dict[str, Any]]) -> list[Entry]:
             titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
             custom = data.get("custom")
             if isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE:
-                entries.append(
-                    Entry(
-                        "bot",
-                        services=list(custom.get("services") or []),
-                        sources=list(custom.get("sources") or []),
-                    )
-                )
+                place_cards(entries, custom)
             elif event.get("text") or buttons:
                 entries.append(Entry("bot", str(event.get("text") or ""), buttons))
     last_user = max((i for i, e in enumerate(entries) if e.who == "user"), default=-1)
     for entry in entries[: last_user + 1]:
         entry.buttons = []
     return entries
+
+
+def place_cards(entries: list[Entry], custom: dict[str, Any]) -> None:
+    """The bot sends each service as text, then all of them as data: draw each card where its
+    text was, and the services no text named (crisis lines, doors) after."""
+    turn = entries[max((i for i, e in enumerate(entries) if e.who == "user"), default=-1) + 1 :]
+    left = []
+    for service in custom.get("services") or []:
+        as_text = card_text(service)
+        spot = next((e for e in turn if not e.services and e.text == as_text), None)
+        if spot is None:
+            left.append(service)
+        else:
+            spot.text, spot.services = "", [service]
+    if left or custom.get("sources"):
+        entries.append(Entry("bot", services=left, sources=list(custom.get("sources") or [])))

@@ -37,7 +37,7 @@ def test_a_guided_turn_carries_services_and_marks_their_card_messages(
     assert cards == ids  # each card text is tied to its service, in the bot's order
     first = reply["messages"][0]
     assert first["service"] is None and "bolig" in first["text"]
-    assert [b["payload"] for b in reply["messages"][-1]["buttons"]][0] == "/ask_more"
+    assert reply["messages"][-1]["buttons"][0]["payload"] == "/ask_more"
     assert all(s["phone"] or s["via"] or s["address"] for s in reply["services"])
 
 

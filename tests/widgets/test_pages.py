@@ -16,7 +16,7 @@ def test_history_shows_button_titles_and_only_the_latest_choices() -> None:
     events = json.loads((DATA / "tracker_events.json").read_text())
     entries = history(events)
     said = [e.text for e in entries if e.who == "user"]
-    assert said == ["hej", ""] or said[0] == "hej"
+    assert said[0] == "hej"
     assert not any(e.text.startswith("/") for e in entries)
     with_buttons = [i for i, e in enumerate(entries) if e.buttons]
     last_user = max(i for i, e in enumerate(entries) if e.who == "user")
@@ -40,7 +40,8 @@ def test_rasa_down_without_javascript_still_shows_cards(client: TestClient, rasa
     rasa.down = True
     page = client.post("/chat", data={"message": "jeg drikker for meget", "kommune": "nyborg"})
     assert page.status_code == 200
-    assert 'class="card"' in page.text and "tel:" in page.text or "Torvet 1" in page.text
+    assert 'class="card"' in page.text
+    assert "Torvet 1, 5800 Nyborg" in page.text  # the front door, which has an address
     assert "delvist" in page.text
 
 

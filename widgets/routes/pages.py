@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.errors import KnowledgeError
 from widgets.chat import SESSION_ID, new_session_id
 from widgets.deps import ChatDep, RasaDep, SearcherDep, TemplatesDep
-from widgets.history import Entry, history
+from widgets.history import Entry, history, place_cards
 from widgets.models import ChatReply, ChatRequest
 from widgets.rasa_client import RasaUnavailable
 from widgets.texts import ui_texts
@@ -54,8 +54,7 @@ async def widget_texts(language: Annotated[str, Query(max_length=20)] = "da") ->
 
 def reply_entries(reply: ChatReply) -> list[Entry]:
     entries = [Entry("bot", m.text, [b.model_dump() for b in m.buttons]) for m in reply.messages]
-    if reply.services or reply.sources:
-        entries.append(Entry("bot", services=reply.services, sources=reply.sources))
+    place_cards(entries, {"services": reply.services, "sources": reply.sources})
     return entries
 
 
@@ -82,7 +81,9 @@ async def render_chat(
         "kommune": kommune if kommune in names else "",
         "names": names,
         "entries": entries,
-        "crisis": latest.crisis if latest else False,
+        # The crisis lines stay in view for the rest of the conversation.
+        "crisis": any(s.get("crisis") for e in entries for s in e.services)
+        or bool(latest and latest.crisis),
         "limited": latest.limited if latest else False,
         "t": ui_texts()["pages"],
         "w": ui_texts()["widget"],
