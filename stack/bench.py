@@ -2,8 +2,9 @@
 
 Training: `rasa train` from nothing (empty cache) and after a one-line change to the NLU data.
 Latency: Rasa's bare /model/parse, and a full turn through the REST channel with the action
-server and the knowledge base, in the same run; the ratio says what the actions cost. Memory:
-resident set size of each process after the turns.
+server and the knowledge base, in the same run; the ratio says what the actions cost. Then the
+web app (stack/web_bench.py): /api/chat against parse with 1 and 20 sessions at once, and the
+widget's weight. Memory: resident set size of each process after the turns.
 """
 
 import json
@@ -22,6 +23,8 @@ from stack.conversation import send
 from stack.model import rasa_env, train_command
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
+from stack.web_bench import latency, widget_weight
+from stack.web_bench import report as web_report
 
 QUESTIONS = [
     "jeg har ingen steder at sove",
@@ -107,7 +110,7 @@ def rss_mb(pid: int) -> float:
 def run_bench(rounds: int = 100, train: bool = True) -> dict[str, Any]:
     base = StackSettings()
     var = Path(tempfile.mkdtemp(prefix="alledore-bench-var-"))
-    settings = StackSettings(rasa_port=25005, actions_port=25055, var_dir=var)
+    settings = StackSettings(rasa_port=25005, actions_port=25055, app_port=28000, var_dir=var)
     figures: dict[str, Any] = time_training(base) if train else {}
     supervisor = Supervisor(settings)
     supervisor.start()
@@ -129,12 +132,14 @@ def run_bench(rounds: int = 100, train: bool = True) -> dict[str, Any]:
         figures["full_turn_vs_parse_p50"] = round(
             figures["full_turn"]["p50_ms"] / figures["parse"]["p50_ms"], 2
         )
+        figures["web"] = latency(settings, percentiles)
         figures["rss_mb"] = {
             p.name: rss_mb(p.popen.pid) for p in supervisor.running if p.popen is not None
         }
     finally:
         supervisor.stop()
         shutil.rmtree(var, ignore_errors=True)
+    figures["web"] |= widget_weight()
     return figures
 
 
@@ -149,4 +154,5 @@ def report(figures: dict[str, Any]) -> str:
     lines.append(f"{'full turn / parse (p50)':28s}{figures['full_turn_vs_parse_p50']:>8}")
     for name, mb in figures["rss_mb"].items():
         lines.append(f"{'rss ' + name + ' (MB)':28s}{mb:>8}")
+    lines += web_report(figures["web"])
     return "\n".join(lines)
