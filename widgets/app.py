@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from swagger_ui_bundle import swagger_ui_path
 
 from knowledge.errors import KnowledgeError
 from knowledge.search import get_searcher
@@ -52,6 +53,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         title="Alle Døre",
         summary="Guidance for socially vulnerable citizens: chat, search, services.",
         lifespan=lifespan,
+        # The docs page is served from local files (no CDN): see the /docs route below.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.rasa = RasaClient(
@@ -94,5 +98,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=300"},
         )
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs(request: Request) -> Response:
+        templates: Jinja2Templates = app.state.templates
+        return templates.TemplateResponse(request, "docs.html", {})
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

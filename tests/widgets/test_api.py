@@ -56,7 +56,9 @@ def test_metrics_count_turns_by_outcome(client: TestClient, rasa: FakeRasa) -> N
 def test_openapi_documents_the_interface(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/chat", "/api/search", "/api/services", "/health"} <= set(paths)
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_widget_texts_fall_back_to_danish(client: TestClient) -> None:
