@@ -40,6 +40,26 @@ def card_text(service: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def door_line(door: dict[str, Any]) -> str:
+    """A front door in one line: its name and phone, or its address."""
+    if door["phone"]:
+        return text("card.door_phone", name=door["name"], phone=door["phone"])
+    if door["address"]:
+        return text("card.door_address", name=door["name"], address=door["address"])
+    return str(door["name"])
+
+
+def text_form_of(message: str, services: list[dict[str, Any]]) -> list[str]:
+    """The ids of the services a message is the text form of: one card, or door lines, one
+    each. A channel that draws cards draws these in the message's place."""
+    for service in services:
+        if message == card_text(service):
+            return [service["id"]]
+    lines = {door_line(s): s["id"] for s in services}
+    found = [lines.get(line) for line in message.splitlines() if line.strip()]
+    return [i for i in found if i] if found and all(found) else []
+
+
 def has_door(service: dict[str, Any]) -> bool:
     """A human door: a phone or an address a person can go to, its own or via its front door."""
     via = service.get("via") or {}

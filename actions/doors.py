@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
-from actions.cards import has_door
+from actions.cards import door_line, has_door
 from actions.guidance import ensure_door, show_services
 from actions.payload import send_payload
 from knowledge.texts import text
@@ -41,12 +41,15 @@ def human_for(theme: str | None, kommune: str | None) -> dict[str, Any] | None:
 
 
 def round_the_clock(theme: str | None, kommune: str | None) -> list[dict[str, Any]]:
-    """National lines open day and night that fit the theme (e.g. Lev Uden Vold for vold)."""
+    """National lines open day and night that fit the theme (e.g. Lev Uden Vold for vold).
+    None without a theme: a line for one topic is no answer to "can I talk to someone"."""
+    if theme is None:
+        return []
     always = text("opening.always_open")
     cat = kb.catalogue()
     found = []
     for service in cat.for_kommune(None):
-        if service.kommune is None and (theme is None or theme in service.themes):
+        if service.kommune is None and theme in service.themes:
             summary = cat.summary(service.id, None, kommune)
             if summary["phone"] and summary["opening"] == always:
                 found.append(summary)
@@ -69,7 +72,11 @@ class ActionHumanDoor(Action):
         if person and not person["open_now"]:
             lines = round_the_clock(theme, kommune)
             if lines:
-                dispatcher.utter_message(response="utter_human_closed")
+                # Closed, or hours we do not know: say which, never guess "closed".
+                closed = person["open_now"] is False
+                dispatcher.utter_message(
+                    response="utter_human_closed" if closed else "utter_human_hours_unknown"
+                )
                 shown += show_services(dispatcher, lines)
         shown = ensure_door(dispatcher, shown, kommune, themes=themes)
         handover = None
@@ -115,14 +122,6 @@ class ActionOpening(Action):
         shown = ensure_door(dispatcher, services, kommune)
         send_payload(dispatcher, services=shown, kommune=kommune)
         return []
-
-
-def door_line(door: dict[str, Any]) -> str:
-    if door["phone"]:
-        return text("card.door_phone", name=door["name"], phone=door["phone"])
-    if door["address"]:
-        return text("card.door_address", name=door["name"], address=door["address"])
-    return str(door["name"])
 
 
 class ActionDoorHint(Action):

@@ -251,7 +251,7 @@ class ActionMore(Action):
             taken = seen | {s["id"] for s in picked}
             picked += kb.pick_services(results, theme, kommune, MAX_SERVICES - len(picked), taken)
         if picked:
-            dispatcher.utter_message(response="utter_heard", topic=kb.theme_label(themes[0]))
+            dispatcher.utter_message(response="utter_more", topic=kb.theme_label(themes[0]))
             show_services(dispatcher, picked)
             dispatcher.utter_message(response="utter_next")
         else:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -23,6 +24,7 @@ from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
 from widgets.routes import chat, health, pages, search, staff
 from widgets.settings import WebSettings, get_web_settings
+from widgets.texts import ui_text
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -82,6 +84,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         if response.headers.get("content-type", "").startswith("text/html"):
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # A kind sentence first; the details after, for the developer of a client.
+        detail = ui_text("chat.bad_request")
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
     @app.exception_handler(KnowledgeError)
     async def knowledge_missing(request: Request, error: KnowledgeError) -> JSONResponse:

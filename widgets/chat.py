@@ -5,6 +5,7 @@ the action server is down or slow, the person still gets the best services for w
 their municipality's front door, and, for a crisis, 112 and the right line first.
 """
 
+import logging
 import re
 import secrets
 import unicodedata
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 from starlette.concurrency import run_in_threadpool
 
-from actions.cards import card_text
+from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE, public_service
 from knowledge.crisis import get_detector
 from knowledge.errors import KnowledgeError
@@ -32,6 +33,7 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 # The bot's own words for when nothing else answers, with verified doors per municipality.
 FALLBACK_FILE = Path(__file__).resolve().parent.parent / "bot" / "addons" / "fallback.yml"
 LIMITED_SERVICES = 3
+log = logging.getLogger(__name__)
 
 
 def new_session_id() -> str:
@@ -72,9 +74,8 @@ def from_rasa(session_id: str, said: list[dict[str, Any]]) -> ChatReply:
         reply.crisis = reply.crisis or bool(custom.get("crisis"))
         reply.handover = custom.get("handover") or reply.handover
         reply.kommune = custom.get("kommune") or reply.kommune
-    cards = {card_text(s): s["id"] for s in reply.services}
     for message in reply.messages:
-        message.service = cards.get(message.text)
+        message.services = text_form_of(message.text, reply.services)
     return reply
 
 
@@ -102,9 +103,19 @@ class ChatService:
     async def reply(self, request: ChatRequest) -> ChatReply:
         session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
         session_id = session_id or new_session_id()
-        kommune = await run_in_threadpool(self.known_kommune, request.kommune)
         language = (request.language or "da").strip().lower()
         language = language if LANGUAGE.match(language) else "da"
+        try:
+            return await self._reply(request, session_id, language)
+        except Exception:
+            # Whatever broke, the person gets the verified doors, never an error page.
+            log.exception("chat turn failed; answered with the fallback doors")
+            self.metrics.turns.labels("failed").inc()
+            kommune = (request.kommune or "").strip().lower()
+            return doors_only(session_id, kommune, language, crisis=False)
+
+    async def _reply(self, request: ChatRequest, session_id: str, language: str) -> ChatReply:
+        kommune = await run_in_threadpool(self.known_kommune, request.kommune)
         message = clean_message(request.message)
         if not message:
             self.metrics.turns.labels("empty").inc()
@@ -195,11 +206,12 @@ def fallback_doors() -> dict[str, str]:
 def doors_only(session_id: str, kommune: str | None, language: str, crisis: bool) -> ChatReply:
     """When even the knowledge base is missing: the bot's verified fallback words."""
     data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
-    texts = [data["limited"], data["doors"].get(kommune or "", data["any_door"])]
+    door = data["doors"].get(kommune or "")
+    texts = [data["limited"], door or data["any_door"]]
     return ChatReply(
         session_id=session_id,
         messages=[Message(text=t) for t in texts],
         crisis=crisis,
-        kommune=kommune,
+        kommune=kommune if door else None,
         limited=True,
     )

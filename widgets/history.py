@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.cards import card_text
+from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE
 
 
@@ -47,13 +47,14 @@ def place_cards(entries: list[Entry], custom: dict[str, Any]) -> None:
     """The bot sends each service as text, then all of them as data: draw each card where its
     text was, and the services no text named (crisis lines, doors) after."""
     turn = entries[max((i for i, e in enumerate(entries) if e.who == "user"), default=-1) + 1 :]
-    left = []
-    for service in custom.get("services") or []:
-        as_text = card_text(service)
-        spot = next((e for e in turn if not e.services and e.text == as_text), None)
-        if spot is None:
-            left.append(service)
-        else:
-            spot.text, spot.services = "", [service]
+    services = list(custom.get("services") or [])
+    by_id = {s["id"]: s for s in services}
+    drawn: set[str] = set()
+    for entry in turn:
+        ids = text_form_of(entry.text, services) if entry.text and not entry.services else []
+        if ids:
+            entry.text, entry.services = "", [by_id[i] for i in ids]
+            drawn.update(ids)
+    left = [s for s in services if s["id"] not in drawn]
     if left or custom.get("sources"):
         entries.append(Entry("bot", services=left, sources=list(custom.get("sources") or [])))

@@ -8,7 +8,8 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.turns = Counter(
             "alledore_chat_turns",
-            "Chat turns answered, by how: full (Rasa), limited (knowledge only), empty input.",
+            "Chat turns answered, by how: full (Rasa), limited (knowledge only), empty input,"
+            " failed (the verified fallback doors).",
             ["outcome"],
             registry=self.registry,
         )

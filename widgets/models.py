@@ -21,9 +21,9 @@ class Button(BaseModel):
 class Message(BaseModel):
     text: str
     buttons: list[Button] = []
-    # Set when this message is a service card in text form: a channel that draws cards draws
-    # the card of this service (from `services`) in its place.
-    service: str | None = None
+    # The services (ids in `services`) this message is the text form of: a channel that draws
+    # cards draws their cards in its place.
+    services: list[str] = []
 
 
 class ChatReply(BaseModel):

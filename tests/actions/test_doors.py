@@ -46,3 +46,25 @@ def test_not_knowing_the_municipality_every_front_door_is_listed() -> None:
     messages, _ = run(ActionDoorHint(), tracker("hej", "greet"))
     assert len(payload(messages)["services"]) == 5
     assert len(texts(messages).splitlines()) == 5
+
+
+def test_without_a_theme_no_line_for_one_topic_is_offered() -> None:
+    given = tracker("kan jeg tale med et menneske", "ask_human", slots={"kommune": "svendborg"})
+    messages, _ = run(ActionHumanDoor(), given)
+    ids = [s["id"] for s in payload(messages)["services"]]
+    assert ids == ["svendborg-kommune"]
+    assert "utter_human_closed" not in responses(messages)
+
+
+def test_hours_we_do_not_know_are_not_called_closed() -> None:
+    slots = {"kommune": "svendborg", "themes": ["vold"]}
+    messages, _ = run(ActionHumanDoor(), tracker("et menneske", "ask_human", slots=slots))
+    handover = payload(messages)["handover"]
+    said = responses(messages)
+    phones = [s["phone"] for s in payload(messages)["services"]]
+    if handover["open_now"] is None:
+        assert "utter_human_hours_unknown" in said and "utter_human_closed" not in said
+    elif handover["open_now"] is False:
+        assert "utter_human_closed" in said
+    # Lev Uden Vold, day and night: the person itself, or the line beside one who is not open.
+    assert "1888" in phones

@@ -121,4 +121,5 @@ def test_more_options_never_repeats_what_was_shown() -> None:
     messages, events = run(ActionMore(), tracker("flere muligheder", "ask_more", slots=slots))
     new = [s["id"] for s in payload(messages)["services"]]
     assert new and not set(new) & set(shown)
+    assert responses(messages) == ["utter_more", "utter_next"]  # not the first greeting again
     assert events == [SlotSet("shown", sorted(set(shown) | set(new)))]

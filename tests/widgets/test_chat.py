@@ -33,10 +33,16 @@ def test_a_guided_turn_carries_services_and_marks_their_card_messages(
     assert ids[0] == "svendborg-forsorgshjem"
     assert reply["themes"][0] == "bolig" and reply["crisis"] is False
     assert reply["kommune"] == "svendborg" and reply["limited"] is False
-    cards = [m["service"] for m in reply["messages"] if m["service"]]
+    cards = [i for m in reply["messages"] for i in m["services"]]
     assert cards == ids  # each card text is tied to its service, in the bot's order
     first = reply["messages"][0]
-    assert first["service"] is None and "bolig" in first["text"]
+    assert first["services"] == [] and "bolig" in first["text"]
+
+
+def test_door_lines_are_tied_to_their_services(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.said = said("rest_greet")
+    reply = chat(client, message="hej", kommune="svendborg")
+    assert [m["services"] for m in reply["messages"]][-1] == ["svendborg-kommune"]
     assert reply["messages"][-1]["buttons"][0]["payload"] == "/ask_more"
     assert all(s["phone"] or s["via"] or s["address"] for s in reply["services"])
 
@@ -80,8 +86,17 @@ def test_bad_json_and_wrong_types_get_a_clear_422_not_a_crash(client: TestClient
     response = client.post(
         "/api/chat", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 422 and "JSON" in response.json()["detail"]
     assert client.post("/api/chat", json={"message": ["a list"]}).status_code == 422
+
+
+def test_an_unexpected_fault_still_answers_with_the_verified_doors(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.said = [{"text": "Hej", "custom": {"type": "alle_doere", "services": ["not a dict"]}}]
+    reply = chat(client, message="jeg har ingen bolig", kommune="jammerbugt")
+    assert reply["limited"] is True
+    assert "72 57 77 77" in reply["messages"][1]["text"]
 
 
 def test_rasa_down_still_gives_services_and_the_front_door(
