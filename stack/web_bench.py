@@ -1,4 +1,5 @@
-"""The web app's share of the benchmark: /api/chat against bare Rasa parsing, in the same run,
+"""The web app's share of the benchmark: /api/chat against bare Rasa parsing (the baseline) and
+the same conversation sent straight to Rasa's REST channel (what the app adds), in the same run,
 with 1 and with 20 sessions at once; and the widget's weight against rasa-webchat's bundle."""
 
 import gzip
@@ -53,6 +54,28 @@ def chat_session(settings: StackSettings, turns: int) -> list[float]:
     return samples
 
 
+def rest_session(settings: StackSettings, turns: int) -> list[float]:
+    """The same conversation straight to Rasa's REST channel: what the app itself adds."""
+    samples, sender = [], f"bench-{time.monotonic_ns()}"
+    for i in range(turns):
+        start = time.perf_counter()
+        request = urllib.request.Request(
+            f"{settings.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps(
+                {
+                    "sender": sender,
+                    "message": CONVERSATION[i % len(CONVERSATION)],
+                    "metadata": {"kommune": "svendborg"},
+                }
+            ).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
 def parse_session(settings: StackSettings, turns: int) -> list[float]:
     """The baseline: Rasa's /model/parse alone, the same messages."""
     samples = []
@@ -81,7 +104,8 @@ def concurrent(
 def latency(settings: StackSettings, percentiles: Any) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for sessions, turns in ((1, 60), (20, 10)):
-        for name, run in (("parse", parse_session), ("api_chat", chat_session)):
+        runs = (("parse", parse_session), ("rasa_rest", rest_session), ("api_chat", chat_session))
+        for name, run in runs:
             samples, rate = concurrent(run, settings, sessions, turns)
             figures[f"{name}_{sessions}"] = percentiles(samples) | {"per_s": rate}
         figures[f"api_chat_vs_parse_p50_{sessions}"] = round(
@@ -124,7 +148,7 @@ def widget_weight() -> dict[str, Any]:
 def report(figures: dict[str, Any]) -> list[str]:
     lines = [f"{'':28s}{'p50 ms':>8}{'p95 ms':>8}{'req/s':>8}"]
     for sessions in (1, 20):
-        for name in ("parse", "api_chat"):
+        for name in ("parse", "rasa_rest", "api_chat"):
             row = figures[f"{name}_{sessions}"]
             label = f"{name} ({sessions} session{'s' if sessions > 1 else ''})"
             lines.append(f"{label:28s}{row['p50_ms']:>8}{row['p95_ms']:>8}{row['per_s']:>8}")

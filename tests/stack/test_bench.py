@@ -6,7 +6,7 @@ import yaml
 
 from stack.bench import add_example, percentiles
 from stack.supervisor import Supervisor
-from stack.web_bench import chat_session, gzipped, parse_session
+from stack.web_bench import chat_session, gzipped, parse_session, rest_session
 from stack.web_bench import report as web_report
 
 
@@ -26,14 +26,15 @@ def test_a_bench_session_holds_a_conversation_through_the_app(running_stack: Sup
     samples = chat_session(running_stack.settings, 3)
     assert len(samples) == 3 and all(0 < s < 60 for s in samples)
     baseline = parse_session(running_stack.settings, 2)
-    assert len(baseline) == 2
+    direct = rest_session(running_stack.settings, 2)
+    assert len(baseline) == 2 and len(direct) == 2
 
 
 def test_the_widget_weight_report_reads_side_by_side() -> None:
     lines = web_report(
         {
             f"{name}_{n}": {"p50_ms": 10.0, "p95_ms": 20.0, "per_s": 5.0}
-            for name in ("parse", "api_chat")
+            for name in ("parse", "rasa_rest", "api_chat")
             for n in (1, 20)
         }
         | {"api_chat_vs_parse_p50_1": 1.0, "api_chat_vs_parse_p50_20": 1.0}
