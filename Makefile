@@ -76,6 +76,10 @@ model: venv ## Train the Rasa model if bot/ changed
 run: venv ## Set up (train, index) and start Rasa and the action server; Ctrl-C stops all
 	$(PY) -m stack run
 
+.PHONY: sms
+sms: $(STAMP) ## A phone in the terminal: text the running app's SMS webhook (after make run)
+	$(PY) -m widgets.sms.simulate --kommune $(or $(KOMMUNE),svendborg)
+
 .PHONY: search
 search: index ## An interactive search prompt over the knowledge base
 	$(PY) -m knowledge prompt

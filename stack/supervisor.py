@@ -96,6 +96,8 @@ def processes(settings: StackSettings) -> list[Process]:
             "ALLEDORE_ACTIONS_PORT": str(settings.actions_port),
             "ALLEDORE_APP_PORT": str(settings.app_port),
             "ALLEDORE_RASA_TOKEN": settings.rasa_token,
+            # The app's own state (SMS) and Rasa's tracker store (SMS STOP forgets there).
+            "ALLEDORE_VAR_DIR": str(settings.var_dir),
         }
     )
     web = Process(

@@ -22,8 +22,9 @@ from knowledge.errors import KnowledgeError
 from knowledge.search import get_searcher
 from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
-from widgets.routes import chat, health, pages, search, staff
+from widgets.routes import chat, health, pages, search, sms, staff
 from widgets.settings import WebSettings, get_web_settings
+from widgets.sms.state import SmsState
 from widgets.texts import ui_text
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +65,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         settings.rasa_url, settings.rasa_token, settings.chat_timeout, settings.actions_url
     )
     app.state.metrics = Metrics()
+    app.state.sms_state = SmsState(settings.sms_db)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # The widget is embedded on municipal sites on other hosts; it sends no cookies.
     app.add_middleware(
@@ -96,7 +98,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def knowledge_missing(request: Request, error: KnowledgeError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=503)
 
-    for module in (chat, search, health, pages, staff):
+    for module in (chat, search, health, pages, staff, sms):
         app.include_router(module.router)
 
     @app.get("/widget.js", include_in_schema=False)

@@ -100,13 +100,13 @@ class ChatService:
             known = set(fallback_doors())
         return slug if slug in known else None
 
-    async def reply(self, request: ChatRequest) -> ChatReply:
+    async def reply(self, request: ChatRequest, channel: str = "web") -> ChatReply:
         session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
         session_id = session_id or new_session_id()
         language = (request.language or "da").strip().lower()
         language = language if LANGUAGE.match(language) else "da"
         try:
-            return await self._reply(request, session_id, language)
+            return await self._reply(request, session_id, language, channel)
         except Exception:
             # Whatever broke, the person gets the verified doors, never an error page.
             log.exception("chat turn failed; answered with the fallback doors")
@@ -114,7 +114,9 @@ class ChatService:
             kommune = (request.kommune or "").strip().lower()
             return doors_only(session_id, kommune, language, crisis=False)
 
-    async def _reply(self, request: ChatRequest, session_id: str, language: str) -> ChatReply:
+    async def _reply(
+        self, request: ChatRequest, session_id: str, language: str, channel: str
+    ) -> ChatReply:
         kommune = await run_in_threadpool(self.known_kommune, request.kommune)
         message = clean_message(request.message)
         if not message:
@@ -128,7 +130,7 @@ class ChatService:
         if len(message) > self.settings.max_message_chars:
             message = message[: self.settings.max_message_chars]
             notes.append(Message(text=ui_text("chat.too_long", language)))
-        metadata = {"kommune": kommune, "language": language, "channel": "web"}
+        metadata = {"kommune": kommune, "language": language, "channel": channel}
         try:
             said = await self.rasa.send(session_id, message, metadata)
         except RasaUnavailable:

@@ -2,6 +2,7 @@
 app.dependency_overrides."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +14,9 @@ from widgets.chat import ChatService
 from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
 from widgets.settings import WebSettings
+from widgets.sms.gateway import SmsGateway
+from widgets.sms.state import SmsState
+from widgets.tracker_store import forget_conversation
 
 
 def get_settings(request: Request) -> WebSettings:
@@ -56,6 +60,15 @@ def get_chat(
     return ChatService(settings, rasa, searcher, metrics)
 
 
+def get_sms(
+    request: Request,
+    settings: Annotated[WebSettings, Depends(get_settings)],
+    chat: Annotated[ChatService, Depends(get_chat)],
+) -> SmsGateway:
+    state: SmsState = request.app.state.sms_state
+    return SmsGateway(settings, chat, state, partial(forget_conversation, settings.tracker_db))
+
+
 SettingsDep = Annotated[WebSettings, Depends(get_settings)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
@@ -63,3 +76,4 @@ TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 SearcherDep = Annotated[Callable[[], Searcher], Depends(get_searcher_factory)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
+SmsDep = Annotated[SmsGateway, Depends(get_sms)]

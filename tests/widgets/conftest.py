@@ -1,6 +1,7 @@
 """The app with fakes for Rasa (dependency overrides) and the real knowledge base."""
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,8 +53,9 @@ def rasa() -> FakeRasa:
 
 
 @pytest.fixture
-def client(rasa: FakeRasa, searcher: Searcher) -> Iterator[TestClient]:
-    app = create_app(WebSettings(health_timeout=0.5))
+def client(rasa: FakeRasa, searcher: Searcher, tmp_path: Path) -> Iterator[TestClient]:
+    # Its own var/: the SMS state (seen message ids, limits) starts empty in every test.
+    app = create_app(WebSettings(health_timeout=0.5, var_dir=tmp_path))
     app.dependency_overrides[get_rasa] = lambda: rasa
     loaded: Callable[[], Searcher] = lambda: searcher  # noqa: E731
     app.dependency_overrides[get_searcher_factory] = lambda: loaded

@@ -1,0 +1,1 @@
+"""The SMS gateway: the whole guidance by text message, for people without smartphones."""
