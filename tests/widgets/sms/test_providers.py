@@ -3,6 +3,8 @@ PyJWT), not against a copy of our algorithm."""
 
 import jwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
 from widgets.sms.providers import (
@@ -11,6 +13,7 @@ from widgets.sms.providers import (
     check_gatewayapi,
     check_twilio,
     read_gatewayapi,
+    twilio_signature,
     twiml,
 )
 
@@ -64,3 +67,14 @@ def test_gatewayapi_message_read() -> None:
     assert read_gatewayapi(body) == ("4512345678", "hej", "1000001")
     with pytest.raises(Malformed):
         read_gatewayapi(b'{"msisdn": 45}')
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    params=st.dictionaries(st.text(min_size=1, max_size=20), st.text(max_size=200), max_size=8),
+    path=st.text(alphabet="abcdefghij/-_", max_size=30),
+)
+def test_our_signature_is_twilios_for_any_form(params: dict[str, str], path: str) -> None:
+    url = f"https://example.dk/{path}"
+    expected = RequestValidator("token").compute_signature(url, params)
+    assert twilio_signature("token", url, params.items()) == expected

@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 from stack.supervisor import Supervisor
 from widgets.settings import WebSettings
 from widgets.sms.gsm import is_gsm7, segments
+from widgets.sms.simulate import describe, send
 from widgets.sms.state import number_key
 
 pytestmark = pytest.mark.stack
@@ -84,3 +85,11 @@ def test_stop_forgets_the_conversation_and_the_number_is_never_stored(
     stored += list(running_stack.settings.log_dir.glob("*.log"))
     for path in stored:
         assert b"20000005" not in path.read_bytes(), path
+
+
+def test_the_simulator_shows_each_reply_with_encoding_and_segments(
+    running_stack: Supervisor,
+) -> None:
+    url = f"{running_stack.settings.app_url}/sms/twilio?kommune=faxe"
+    reply = send(url, WebSettings().twilio_auth_token, "+4520000006", "jeg er så ensom")
+    assert reply and describe(reply).startswith("[GSM-7, ")
