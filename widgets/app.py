@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
+from actions.cards import first_sentence
 from knowledge.errors import KnowledgeError
 from knowledge.search import get_searcher
 from widgets.metrics import Metrics
@@ -67,6 +68,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.sms_state = SmsState(settings.sms_db)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    # The one line on what a service is, as the bot writes it (actions/cards.py).
+    app.state.templates.env.filters["first_sentence"] = first_sentence
     # The widget is embedded on municipal sites on other hosts; it sends no cookies.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]

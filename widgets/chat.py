@@ -11,6 +11,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ class ChatService:
         try:
             known = set(self.searcher().catalogue.municipalities)
         except KnowledgeError:
-            known = set(fallback_doors())
+            known = set(fallback_texts()["doors"])
         return slug if slug in known else None
 
     async def reply(self, request: ChatRequest, channel: str = "web") -> ChatReply:
@@ -200,14 +201,16 @@ def merge_limited(reply: ChatReply, extra: ChatReply) -> ChatReply:
     return reply
 
 
-def fallback_doors() -> dict[str, str]:
-    data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
-    return dict(data["doors"])
+@lru_cache(maxsize=1)
+def fallback_texts() -> dict[str, Any]:
+    """The bot's own words for when nothing else answers (read once, on first need)."""
+    data: dict[str, Any] = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 def doors_only(session_id: str, kommune: str | None, language: str, crisis: bool) -> ChatReply:
     """When even the knowledge base is missing: the bot's verified fallback words."""
-    data = yaml.safe_load(FALLBACK_FILE.read_text(encoding="utf-8"))
+    data = fallback_texts()
     door = data["doors"].get(kommune or "")
     texts = [data["limited"], door or data["any_door"]]
     return ChatReply(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from actions.cards import first_sentence
 from knowledge.catalogue import THEMES, Catalogue
 from knowledge.schedule import WEEKDAYS, Schedule
 from knowledge.search import Searcher
@@ -125,14 +126,7 @@ def find(searcher: Searcher, choices: Choices, now: datetime) -> Found:
 
 
 def _with_line(summary: dict[str, Any]) -> dict[str, Any]:
-    return summary | {"line": first_sentence(summary["description"])}
-
-
-def first_sentence(text: str | None) -> str:
-    if not text:
-        return ""
-    head = text.split(". ")[0].strip().rstrip(".")
-    return head + "."
+    return summary | {"line": first_sentence(summary["description"] or "")}
 
 
 def _clock(value: str) -> str:
@@ -219,7 +213,7 @@ def card(
     return {
         "id": summary["id"],
         "name": summary["name"],
-        "line": first_sentence(summary["description"]),
+        "line": first_sentence(summary["description"] or ""),
         "phone": summary["phone"],
         "via": summary["via"],
         "address": summary["address"],

@@ -8,11 +8,12 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from knowledge.errors import KnowledgeError
-from widgets.chat import SESSION_ID, new_session_id
+from widgets.chat import SESSION_ID, clean_message, new_session_id
 from widgets.deps import ChatDep, RasaDep, SearcherDep, TemplatesDep
 from widgets.history import Entry, history, place_cards
 from widgets.models import ChatReply, ChatRequest
 from widgets.rasa_client import RasaUnavailable
+from widgets.staff_view import municipality_names
 from widgets.texts import ui_texts
 
 router = APIRouter(tags=["pages"])
@@ -20,10 +21,9 @@ router = APIRouter(tags=["pages"])
 
 def municipalities(searcher: SearcherDep) -> dict[str, str]:
     try:
-        found = searcher().catalogue.municipalities
+        return municipality_names(searcher().catalogue)
     except KnowledgeError:
         return {}
-    return {slug: m.name for slug, m in sorted(found.items())}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -119,12 +119,12 @@ async def chat_post(
     restart: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
     if restart:
-        session, message = new_session_id(), ""
+        return await render_chat(
+            request, templates, searcher, rasa, new_session_id(), kommune.lower()
+        )
     reply = await service.reply(
         ChatRequest(session_id=session, message=message, kommune=kommune or None)
     )
-    # An empty message (or a restart) is answered here, without Rasa.
-    asked_rasa = bool(message.strip())
     return await render_chat(
         request,
         templates,
@@ -132,6 +132,7 @@ async def chat_post(
         rasa,
         reply.session_id,
         kommune.lower(),
-        latest=reply if message.strip() or not restart else None,
-        from_rasa=asked_rasa,
+        latest=reply,
+        # An empty message is answered without Rasa (the same check the chat service makes).
+        from_rasa=bool(clean_message(message)),
     )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
 from knowledge.search import QueryError
+from knowledge.texts import text
 from widgets.deps import CatalogueDep, SearcherDep
 from widgets.models import Problem, SearchReply, ServicesReply
 
@@ -43,7 +44,7 @@ async def services(
     slug = (kommune or "").strip().lower() or None
     if slug is not None and slug not in catalogue.municipalities:
         known = ", ".join(sorted(catalogue.municipalities))
-        raise HTTPException(400, detail=f"Kender ikke kommunen '{slug}'. Kendte: {known}.")
+        raise HTTPException(400, detail=text("errors.unknown_kommune", kommune=slug, known=known))
     now = datetime.now().astimezone()
     found = [
         catalogue.summary(s.id, now, slug)

@@ -16,7 +16,6 @@ from knowledge.errors import KnowledgeError
 from knowledge.search import QueryError, Searcher
 from widgets.deps import SearcherDep, TemplatesDep
 from widgets.staff_view import (
-    Choices,
     Found,
     card,
     check_choices,
@@ -104,14 +103,14 @@ async def staff_search(
         "choices": choices,
         "found": found,
         "names": municipality_names(loaded.catalogue),
-        "query": _query(choices),
+        "query": _query(choices.kommune),
     }
     return _render(request, templates, "staff.html", context, status)
 
 
-def _query(choices: Choices) -> str:
+def _query(kommune: str | None) -> str:
     """The chosen municipality carried on to a service's page (for national services' doors)."""
-    return f"?kommune={choices.kommune}" if choices.kommune else ""
+    return f"?kommune={kommune}" if kommune else ""
 
 
 @router.get("/staff/service/{service_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -135,7 +134,7 @@ async def staff_service(
         "s": service,
         "names": municipality_names(loaded.catalogue),
         "kommune": chosen,
-        "query": f"?kommune={chosen}" if chosen else "",
+        "query": _query(chosen),
     }
     return _render(request, templates, "staff_service.html", context)
 
@@ -159,5 +158,5 @@ async def staff_card(
     found = card(loaded.catalogue, service_id, chosen, _now())
     if found is None:
         return _message(request, templates, t["not_found_title"], t["not_found"], 404)
-    context = {"c": found, "query": f"?kommune={chosen}" if chosen else ""}
+    context = {"c": found, "query": _query(chosen)}
     return _render(request, templates, "staff_card.html", context)

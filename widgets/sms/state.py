@@ -39,12 +39,16 @@ class Option:
 class SmsState:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._made = False
 
     def _db(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=10)
-        db.executescript(SCHEMA)
-        return db
+        # The file and its tables are made on first use, not on every message.
+        if not self._made:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                db.executescript(SCHEMA)
+            self._made = True
+        return sqlite3.connect(self.path, timeout=10)
 
     def remember_options(self, key: str, options: list[Option]) -> None:
         data = json.dumps([[o.title, o.payload] for o in options])
