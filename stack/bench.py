@@ -7,19 +7,17 @@ web app (stack/web_bench.py): /api/chat against parse with 1 and 20 sessions at 
 widget's weight. Memory: resident set size of each process after the turns.
 """
 
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
-from stack.conversation import send
+from stack.conversation import parse, send
 from stack.model import rasa_env, train_command
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
@@ -81,16 +79,6 @@ def time_training(settings: StackSettings) -> dict[str, float]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def parse(settings: StackSettings, text: str) -> None:
-    request = urllib.request.Request(
-        f"{settings.rasa_url}/model/parse?token={settings.rasa_token}",
-        data=json.dumps({"text": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
-
-
 def timed(call: Any, rounds: int) -> list[float]:
     samples = []
     for i in range(rounds):
@@ -120,7 +108,7 @@ def run_bench(rounds: int = 100, train: bool = True) -> dict[str, Any]:
         figures["stack_ready_s"] = round(time.perf_counter() - start, 1)
         # Warm up: the first turn loads the index and the embedding model.
         send(settings.rasa_url, "warm-up", QUESTIONS[0], {"kommune": "svendborg"})
-        parse_times = timed(lambda q: parse(settings, q), rounds)
+        parse_times = timed(lambda q: parse(settings.rasa_url, settings.rasa_token, q), rounds)
         turn_times = timed(
             lambda q: send(
                 settings.rasa_url, f"b-{uuid.uuid4().hex[:8]}", q, {"kommune": "svendborg"}

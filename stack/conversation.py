@@ -56,6 +56,18 @@ def send(rasa_url: str, sender: str, message: str, metadata: dict[str, Any] | No
     return reply
 
 
+def parse(rasa_url: str, token: str, text: str) -> dict[str, Any]:
+    """NLU alone, through Rasa's HTTP API: the benchmarks' baseline."""
+    request = urllib.request.Request(
+        f"{rasa_url}/model/parse?token={token}",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        parsed: dict[str, Any] = json.loads(response.read())
+    return parsed
+
+
 def choose_kommune(kommune: str | None) -> str:
     """The button a person presses when asked for their municipality."""
     return '/inform_kommune{"kommune": "%s"}' % (kommune or "anden")

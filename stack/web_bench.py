@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from stack.conversation import parse, send
 from stack.settings import PROJECT_DIR, StackSettings
 
 STATIC = PROJECT_DIR / "widgets" / "static"
@@ -59,19 +60,9 @@ def rest_session(settings: StackSettings, turns: int) -> list[float]:
     samples, sender = [], f"bench-{time.monotonic_ns()}"
     for i in range(turns):
         start = time.perf_counter()
-        request = urllib.request.Request(
-            f"{settings.rasa_url}/webhooks/rest/webhook",
-            data=json.dumps(
-                {
-                    "sender": sender,
-                    "message": CONVERSATION[i % len(CONVERSATION)],
-                    "metadata": {"kommune": "svendborg"},
-                }
-            ).encode(),
-            headers={"Content-Type": "application/json"},
+        send(
+            settings.rasa_url, sender, CONVERSATION[i % len(CONVERSATION)], {"kommune": "svendborg"}
         )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            response.read()
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -81,10 +72,7 @@ def parse_session(settings: StackSettings, turns: int) -> list[float]:
     samples = []
     for i in range(turns):
         start = time.perf_counter()
-        post(
-            f"{settings.rasa_url}/model/parse?token={settings.rasa_token}",
-            {"text": CONVERSATION[i % len(CONVERSATION)]},
-        )
+        parse(settings.rasa_url, settings.rasa_token, CONVERSATION[i % len(CONVERSATION)])
         samples.append(time.perf_counter() - start)
     return samples
 

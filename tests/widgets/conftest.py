@@ -1,5 +1,6 @@
 """The app with fakes for Rasa (dependency overrides) and the real knowledge base."""
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,14 @@ from widgets.app import create_app
 from widgets.deps import get_rasa, get_searcher_factory
 from widgets.rasa_client import RasaUnavailable
 from widgets.settings import WebSettings
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def captured(name: str) -> list[dict[str, Any]]:
+    """What Rasa's REST channel really answered (captured from the running stack)."""
+    loaded: list[dict[str, Any]] = json.loads((DATA / f"{name}.json").read_text())
+    return loaded
 
 
 class FakeRasa:

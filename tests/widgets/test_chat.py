@@ -1,20 +1,10 @@
 """POST /api/chat with a fake Rasa: the reply shape, bad input, and the limited path."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.widgets.conftest import FakeRasa
-
-DATA = Path(__file__).resolve().parent / "data"
-
-
-def said(name: str) -> list[dict[str, Any]]:
-    """What Rasa's REST channel really answered (captured from the running stack)."""
-    loaded: list[dict[str, Any]] = json.loads((DATA / f"{name}.json").read_text())
-    return loaded
+from tests.widgets.conftest import FakeRasa, captured
 
 
 def chat(client: TestClient, **body: Any) -> dict[str, Any]:
@@ -27,7 +17,7 @@ def chat(client: TestClient, **body: Any) -> dict[str, Any]:
 def test_a_guided_turn_carries_services_and_marks_their_card_messages(
     client: TestClient, rasa: FakeRasa
 ) -> None:
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     reply = chat(client, message="jeg har ingen steder at sove", kommune="svendborg")
     ids = [s["id"] for s in reply["services"]]
     assert ids[0] == "svendborg-forsorgshjem"
@@ -42,13 +32,13 @@ def test_a_guided_turn_carries_services_and_marks_their_card_messages(
 
 
 def test_door_lines_are_tied_to_their_services(client: TestClient, rasa: FakeRasa) -> None:
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     reply = chat(client, message="hej", kommune="svendborg")
     assert [m["services"] for m in reply["messages"]] == [[], [], ["svendborg-kommune"]]
 
 
 def test_the_session_is_anonymous_random_and_kept(client: TestClient, rasa: FakeRasa) -> None:
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     first = chat(client, message="hej", kommune="svendborg", language="da")
     second = chat(client, message="hej igen", session_id=first["session_id"])
     assert len(first["session_id"]) >= 16 and second["session_id"] == first["session_id"]
@@ -58,7 +48,7 @@ def test_the_session_is_anonymous_random_and_kept(client: TestClient, rasa: Fake
 
 
 def test_odd_session_ids_and_municipalities_start_clean(client: TestClient, rasa: FakeRasa) -> None:
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     reply = chat(client, message="hej", session_id="../../etc/passwd", kommune="Atlantis")
     assert reply["session_id"] != "../../etc/passwd"
     assert rasa.sent[0][2]["kommune"] is None
@@ -76,7 +66,7 @@ def test_empty_or_control_only_input_gets_a_kind_answer_without_rasa(
 def test_a_very_long_message_is_read_in_part_and_said_so(
     client: TestClient, rasa: FakeRasa
 ) -> None:
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     reply = chat(client, message="jeg har ingen bolig " * 2000, kommune="svendborg")
     assert len(rasa.sent[0][1]) == 2000
     assert "meget lang" in reply["messages"][0]["text"]

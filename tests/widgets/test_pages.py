@@ -2,14 +2,11 @@
 
 import json
 import re
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.widgets.conftest import FakeRasa
+from tests.widgets.conftest import DATA, FakeRasa
 from widgets.history import history
-
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_history_shows_button_titles_and_only_the_latest_choices() -> None:

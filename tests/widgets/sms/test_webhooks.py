@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import unescape
 
@@ -12,19 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from tests.widgets.conftest import FakeRasa
+from tests.widgets.conftest import FakeRasa, captured
 from widgets.settings import WebSettings
 from widgets.sms import providers
 from widgets.sms.gsm import is_gsm7, segments
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 URL = "http://testserver/sms/twilio?kommune=svendborg"
 NUMBER = "+4512345678"
-
-
-def said(name: str) -> list[dict[str, Any]]:
-    loaded: list[dict[str, Any]] = json.loads((DATA / f"{name}.json").read_text())
-    return loaded
 
 
 class Phone:
@@ -55,7 +48,7 @@ def phone(client: TestClient) -> Phone:
 def test_a_reply_is_gsm7_at_most_three_segments_with_numbered_options(
     phone: Phone, rasa: FakeRasa
 ) -> None:
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     reply = phone.text("har ingen steder at sove")
     assert is_gsm7(reply) and segments(reply) <= 3
     assert "1 Flere muligheder" in reply and "Svar 1, 2 eller 3" in reply
@@ -67,7 +60,7 @@ def test_a_reply_is_gsm7_at_most_three_segments_with_numbered_options(
 
 
 def test_a_number_picks_the_option_of_the_last_message(phone: Phone, rasa: FakeRasa) -> None:
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     phone.text("har ingen steder at sove")
     phone.text("2")
     assert rasa.sent[-1][1] == "/ask_human"
@@ -87,7 +80,7 @@ def test_unsigned_and_forged_requests_are_refused_and_not_processed(
 
 
 def test_the_same_message_id_is_answered_once(phone: Phone, rasa: FakeRasa) -> None:
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     assert phone.text("hej", sid="SMdup")
     assert phone.text("hej", sid="SMdup") == ""
     assert len(rasa.sent) == 1
@@ -101,7 +94,7 @@ def test_help_says_what_this_is_and_gives_the_front_door(phone: Phone, word: str
 
 @pytest.mark.parametrize("word", ["STOP", "stop", "NY", "start"])
 def test_stop_and_start_over_forget_the_options(phone: Phone, rasa: FakeRasa, word: str) -> None:
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     phone.text("har ingen steder at sove")
     reply = phone.text(word)
     assert ("slettet" in reply) if word.lower() == "stop" else ("forfra" in reply)
@@ -113,7 +106,7 @@ def test_too_many_messages_get_one_polite_reply_then_silence(
     client: TestClient, rasa: FakeRasa
 ) -> None:
     client.app.state.settings.sms_rate_limit = 2  # type: ignore[attr-defined]
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     phone = Phone(client, "+4599999999")
     replies = [phone.text(f"hej {i}") for i in range(5)]
     assert replies[0] and replies[1]
@@ -126,7 +119,7 @@ def test_too_many_messages_get_one_polite_reply_then_silence(
     "body", ["", "x" * 5000, "مرحبا أحتاج مساعدة", "😀😀😀", "<Response>", "1" * 30]
 )
 def test_any_length_or_alphabet_is_answered(phone: Phone, rasa: FakeRasa, body: str) -> None:
-    rasa.said = said("rest_greet")
+    rasa.said = captured("rest_greet")
     reply = phone.text(body)
     assert reply and is_gsm7(reply) and segments(reply) <= 3
 
@@ -140,7 +133,7 @@ def test_gatewayapi_signed_message_is_answered_through_its_rest_api(
         sent.append({"url": url, "number": number, "text": text})
 
     monkeypatch.setattr("widgets.routes.sms.send_gatewayapi", fake_send)
-    rasa.said = said("rest_guidance")
+    rasa.said = captured("rest_guidance")
     body = {"id": 1000001, "msisdn": 4512345678, "receiver": 4587654321, "message": "hjemløs"}
     header = jwt.encode({"id": 1}, WebSettings().gatewayapi_jwt_secret, algorithm="HS256")
     url = "/sms/gatewayapi?kommune=svendborg"
