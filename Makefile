@@ -60,8 +60,36 @@ browser: $(CHROMIUM) $(BROWSER_STAMP) ## Install Debian chromium and the npm tes
 .PHONY: venv
 venv: $(STAMP) $(RASA_STAMP) ## Create or update both environments (.venv 3.11, .venv-rasa 3.10)
 
+# Translations: locale/<language>/LC_MESSAGES/messages.po, keys found in the code (locale/README.md).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/messages.po)
+CATALOG_STAMP := locale/.compiled
+BABEL_KEYWORDS := -k text -k plural:1,2 -k N_ -k t
+
+$(CATALOG_STAMP): $(PO_FILES) | $(STAMP)
+	$(VENV)/bin/pybabel -q compile -d locale -D messages --statistics
+	@touch $@
+
+.PHONY: catalogs
+catalogs: $(CATALOG_STAMP) ## Compile the translations (.po to .mo) if they changed
+
+.PHONY: catalogs-extract
+catalogs-extract: $(STAMP) ## Find every key in the code: locale/messages.pot, Danish text as comments
+	$(VENV)/bin/pybabel -q extract -F locale/babel.cfg $(BABEL_KEYWORDS) --no-location \
+	  --sort-output --omit-header -o locale/messages.pot knowledge actions widgets
+	$(PY) -m knowledge.catalogs annotate
+
+.PHONY: catalogs-update
+catalogs-update: catalogs-extract ## Bring every language's .po in line with the keys; then translate
+	$(VENV)/bin/pybabel -q update -i locale/messages.pot -d locale -D messages \
+	  --ignore-obsolete --no-fuzzy-matching --width 100
+	$(PY) -m knowledge.catalogs check || true
+
+.PHONY: catalogs-check
+catalogs-check: $(STAMP) ## List keys with no text, or a fuzzy one, in any language
+	$(PY) -m knowledge.catalogs check
+
 .PHONY: index
-index: $(STAMP) ## Build the search index if the corpus or catalogue changed
+index: $(STAMP) catalogs ## Build the search index if the corpus or catalogue changed
 	$(PY) -m knowledge build
 
 .PHONY: validate
@@ -69,15 +97,15 @@ validate: $(STAMP) ## Check the service catalogue and list unverified contact fa
 	$(PY) -m knowledge validate
 
 .PHONY: model
-model: venv ## Train the Rasa model if bot/ changed
+model: venv catalogs ## Train the Rasa model if bot/ changed
 	$(PY) -m stack train
 
 .PHONY: run
-run: venv ## Set up (train, index) and start Rasa and the action server; Ctrl-C stops all
+run: venv catalogs ## Set up (train, index) and start Rasa and the action server; Ctrl-C stops all
 	$(PY) -m stack run
 
 .PHONY: sms
-sms: $(STAMP) ## A phone in the terminal: text the running app's SMS webhook (after make run)
+sms: $(STAMP) catalogs ## A phone in the terminal: text the running app's SMS webhook (after make run)
 	$(PY) -m widgets.sms.simulate --kommune $(or $(KOMMUNE),svendborg)
 
 .PHONY: search
@@ -101,17 +129,17 @@ types: $(STAMP) ## mypy
 	$(VENV)/bin/mypy
 
 .PHONY: test
-test: lint types validate-bot browser ## Lint, types, rasa data validate, unit, stack and browser tests
+test: lint types validate-bot browser catalogs ## Lint, types, rasa data validate, unit, stack and browser tests
 	$(PY) -m stack prepare
 	$(PY) -m pytest
 
 .PHONY: eval
-eval: venv ## Retrieval quality (dense, lexical, hybrid), then whole conversations through the stack
+eval: venv catalogs ## Retrieval quality (dense, lexical, hybrid), then whole conversations through the stack
 	$(PY) -m knowledge eval
 	$(PY) -m stack eval
 
 .PHONY: bench
-bench: venv browser ## Speed and memory: search, training, parse vs turn vs /api/chat, memory, widget size
+bench: venv browser catalogs ## Speed and memory: search, training, parse vs turn vs /api/chat, memory, widget size
 	$(PY) -m knowledge bench
 	$(PY) -m stack prepare
 	$(PY) -m stack bench

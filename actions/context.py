@@ -50,6 +50,17 @@ def latest_turn(tracker: Tracker) -> Turn:
     )
 
 
+def reply_language(tracker: Tracker) -> str:
+    """The language the bot answers in (the slot addons.language fills each turn): da or en."""
+    return "en" if tracker.get_slot("language") == "en" else "da"
+
+
+def user_language(tracker: Tracker) -> str:
+    """The language the person writes in: da, en, or another (then answered in English)."""
+    found = str(tracker.get_slot("user_language") or "").strip().lower()
+    return found or reply_language(tracker)
+
+
 @lru_cache(maxsize=1)
 def _staff_patterns() -> list[re.Pattern[str]]:
     data = yaml.safe_load(STAFF_PHRASES.read_text(encoding="utf-8"))

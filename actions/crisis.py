@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
-from actions.context import latest_turn
+from actions.context import latest_turn, reply_language
 from actions.crisis_lines import stay
 from actions.guidance import guide, search
 from actions.understanding import understand
@@ -30,16 +30,18 @@ class ActionCrisis(Action):
         found = get_detector().detect(turn.text)
         kind = kinds[0] if kinds else (found.kind if found else None)
         kommune = kb.current_kommune(tracker)
+        language = reply_language(tracker)
         if kind is not None:
-            return stay(dispatcher, kind, kommune, list(tracker.get_slot("themes") or []))
+            themes = list(tracker.get_slot("themes") or [])
+            return stay(dispatcher, kind, kommune, themes, language=language)
         # Only DIET said crisis, and it also says so about some needs ("ludomani hjælp"): the
         # crisis lines came first; the help for the need follows, so nothing is lost either way.
-        searched = search(turn.text, kommune)
+        searched = search(turn.text, kommune, language)
         meaning = understand(turn, searched)
         if meaning.out_of_scope or not meaning.themes:
-            return stay(dispatcher, None, kommune, [])
-        shown = guide(dispatcher, searched, meaning.themes, kommune)
-        events = stay(dispatcher, None, kommune, meaning.themes, more=shown)
+            return stay(dispatcher, None, kommune, [], language=language)
+        shown = guide(dispatcher, searched, meaning.themes, kommune, language)
+        events = stay(dispatcher, None, kommune, meaning.themes, more=shown, language=language)
         return [
             *events,
             SlotSet("themes", meaning.themes),

@@ -25,10 +25,12 @@ def stay(
     kommune: str | None,
     themes: list[str],
     more: list[dict[str, Any]] | None = None,
+    language: str = "da",
 ) -> list[dict[str, Any]]:
     """The crisis lines as data (with `more` services shown), one sentence that stays with the
     person, and the crisis flag."""
-    services = [kb.summary(line, kommune) for line in crisis_lines(kind)] + list(more or [])
+    lines = [kb.summary(line, kommune, language=language) for line in crisis_lines(kind)]
+    services = lines + list(more or [])
     dispatcher.utter_message(response="utter_crisis_stay")
     send_payload(dispatcher, services=services, themes=themes, crisis=True, kommune=kommune)
     return [SlotSet("crisis", True), SlotSet("crisis_kind", kind)]

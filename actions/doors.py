@@ -8,24 +8,26 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
 from actions.cards import door_line, has_door
+from actions.context import reply_language
 from actions.guidance import ensure_door, show_services
 from actions.payload import send_payload
-from knowledge.texts import text
 
 
-def human_for(theme: str | None, kommune: str | None) -> dict[str, Any] | None:
+def human_for(
+    theme: str | None, kommune: str | None, language: str = "da"
+) -> dict[str, Any] | None:
     """A person to call about `theme`: a service of the municipality (its own phone first, then
     through the front door), open now first; else a national line for the theme; else the
     municipality's front door."""
     if theme is None:
-        return kb.front_door(kommune)
+        return kb.front_door(kommune, language=language)
     cat = kb.catalogue()
     local: list[dict[str, Any]] = []
     national: list[dict[str, Any]] = []
     for service in cat.for_kommune(kommune):
         if theme not in service.themes or service.crisis or service.front_door:
             continue
-        summary = cat.summary(service.id, None, kommune)
+        summary = cat.summary(service.id, None, kommune, language)
         via_phone = (summary["via"] or {}).get("phone")
         if service.kommune is not None and (summary["phone"] or via_phone):
             local.append(summary)
@@ -37,21 +39,23 @@ def human_for(theme: str | None, kommune: str | None) -> dict[str, Any] | None:
         return local[0]
     if national:
         return national[0]
-    return kb.front_door(kommune)
+    return kb.front_door(kommune, language=language)
 
 
-def round_the_clock(theme: str | None, kommune: str | None) -> list[dict[str, Any]]:
+def round_the_clock(
+    theme: str | None, kommune: str | None, language: str = "da"
+) -> list[dict[str, Any]]:
     """National lines open day and night that fit the theme (e.g. Lev Uden Vold for vold).
     None without a theme: a line for one topic is no answer to "can I talk to someone"."""
     if theme is None:
         return []
-    always = text("opening.always_open")
     cat = kb.catalogue()
     found = []
     for service in cat.for_kommune(None):
-        if service.kommune is None and theme in service.themes:
-            summary = cat.summary(service.id, None, kommune)
-            if summary["phone"] and summary["opening"] == always:
+        fits = service.kommune is None and theme in service.themes
+        if fits and cat.always_open(service.id):
+            summary = cat.summary(service.id, None, kommune, language)
+            if summary["phone"]:
                 found.append(summary)
     return found[:1]
 
@@ -64,21 +68,22 @@ class ActionHumanDoor(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kommune = kb.current_kommune(tracker)
+        language = reply_language(tracker)
         themes = list(tracker.get_slot("themes") or [])
         theme = themes[0] if themes else None
-        person = human_for(theme, kommune)
+        person = human_for(theme, kommune, language)
         dispatcher.utter_message(response="utter_human")
-        shown = show_services(dispatcher, [person]) if person else []
+        shown = show_services(dispatcher, [person], language) if person else []
         if person and not person["open_now"]:
-            lines = round_the_clock(theme, kommune)
+            lines = round_the_clock(theme, kommune, language)
             if lines:
                 # Closed, or hours we do not know: say which, never guess "closed".
                 closed = person["open_now"] is False
                 dispatcher.utter_message(
                     response="utter_human_closed" if closed else "utter_human_hours_unknown"
                 )
-                shown += show_services(dispatcher, lines)
-        shown = ensure_door(dispatcher, shown, kommune, themes=themes)
+                shown += show_services(dispatcher, lines, language)
+        shown = ensure_door(dispatcher, shown, kommune, themes=themes, language=language)
         handover = None
         if person:
             handover = {
@@ -109,17 +114,18 @@ class ActionOpening(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kommune = kb.current_kommune(tracker)
+        language = reply_language(tracker)
         ids = [i for i in tracker.get_slot("shown") or [] if i in kb.catalogue().services]
-        services = [kb.summary(i, kommune) for i in ids]
+        services = [kb.summary(i, kommune, language=language) for i in ids]
         if not services:
-            door = kb.front_door(kommune)
+            door = kb.front_door(kommune, language=language)
             services = [door] if door else []
         if services:
             dispatcher.utter_message(response="utter_opening")
-            show_services(dispatcher, services)
+            show_services(dispatcher, services, language)
         else:
             dispatcher.utter_message(response="utter_nothing_shown")
-        shown = ensure_door(dispatcher, services, kommune)
+        shown = ensure_door(dispatcher, services, kommune, language=language)
         send_payload(dispatcher, services=shown, kommune=kommune)
         return []
 
@@ -135,12 +141,13 @@ class ActionDoorHint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kommune = kb.current_kommune(tracker)
-        door = kb.front_door(kommune)
-        doors = [door] if door else kb.all_front_doors()
+        language = reply_language(tracker)
+        door = kb.front_door(kommune, language=language)
+        doors = [door] if door else kb.all_front_doors(language=language)
         if door and not has_door(door):
             # No checked phone or address for this municipality: a national adviser as well.
-            doors += kb.national_doors(["kontakt"])[:1]
+            doors += kb.national_doors(["kontakt"], language=language)[:1]
         dispatcher.utter_message(response="utter_door_hint")
-        dispatcher.utter_message(text="\n".join(door_line(d) for d in doors))
+        dispatcher.utter_message(text="\n".join(door_line(d, language) for d in doors))
         send_payload(dispatcher, services=doors, kommune=kommune)
         return []

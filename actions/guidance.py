@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from babel.lists import format_list
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,16 +11,28 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
 from actions.cards import card_text, has_door
-from actions.context import OTHER_KOMMUNE, Turn, latest_turn, speaks_for_someone_else
+from actions.context import (
+    OTHER_KOMMUNE,
+    Turn,
+    latest_turn,
+    reply_language,
+    speaks_for_someone_else,
+    user_language,
+)
 from actions.crisis_lines import announce, stay
 from actions.payload import send_payload
 from actions.understanding import intent_themes, understand
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import locale
 from knowledge.search import QueryError, Response
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 MAX_SERVICES = 3
+# For a person who writes neither Danish nor English (bot/domain/languages.yml): a note that we
+# answer in English, and how to get an interpreter, in their own language where we have it.
+LANGUAGE_NOTES = {"uk": "utter_language_note_uk", "ar": "utter_language_note_ar"}
+INTERPRETER_OFFERS = {"uk": "utter_interpreter_uk", "ar": "utter_interpreter_ar"}
 SEARCH_DEPTH = 40
 POLICY_MARK = "policy:"
 
@@ -49,18 +62,18 @@ def resolve_kommune(tracker: Tracker, turn: Turn) -> tuple[str | None, bool]:
     return None, bool(tracker.get_slot("kommune_asked"))
 
 
-def search(query: str, kommune: str | None) -> Response | None:
+def search(query: str, kommune: str | None, language: str = "da") -> Response | None:
     try:
-        return kb.searcher().search(query, kommune, k=SEARCH_DEPTH, passages=0)
+        return kb.searcher().search(query, kommune, k=SEARCH_DEPTH, passages=0, language=language)
     except QueryError:
         return None
 
 
 def show_services(
-    dispatcher: CollectingDispatcher, services: list[dict[str, Any]]
+    dispatcher: CollectingDispatcher, services: list[dict[str, Any]], language: str = "da"
 ) -> list[dict[str, Any]]:
     for service in services:
-        dispatcher.utter_message(text=card_text(service))
+        dispatcher.utter_message(text=card_text(service, language))
     return services
 
 
@@ -70,6 +83,7 @@ def ensure_door(
     kommune: str | None,
     results: list[dict[str, Any]] | None = None,
     themes: list[str] | None = None,
+    language: str = "da",
 ) -> list[dict[str, Any]]:
     """Every reply ends at a human door. When nothing shown has a phone or an address, add the
     municipality's front door; if that has neither (a fact nobody verified is not shown), the
@@ -78,9 +92,9 @@ def ensure_door(
         return shown
     seen = {s["id"] for s in shown}
     if kommune is None:
-        doors = kb.all_front_doors()
+        doors = kb.all_front_doors(language=language)
     else:
-        door = kb.front_door(kommune)
+        door = kb.front_door(kommune, language=language)
         doors = [door] if door and has_door(door) else []
         if not doors:
             national = [
@@ -88,8 +102,9 @@ def ensure_door(
                 for s in results or []
                 if s["kommune"] is None and has_door(s) and set(themes or []) & set(s["themes"])
             ]
-            doors = national[:1] or kb.national_doors(themes or [])[:1]
-    return shown + show_services(dispatcher, [d for d in doors if d["id"] not in seen])
+            doors = national[:1] or kb.national_doors(themes or [], language=language)[:1]
+    fresh = [d for d in doors if d["id"] not in seen]
+    return shown + show_services(dispatcher, fresh, language)
 
 
 def guide(
@@ -97,6 +112,7 @@ def guide(
     found: Response | None,
     themes: list[str],
     kommune: str | None,
+    language: str = "da",
 ) -> list[dict[str, Any]]:
     """Say we heard, then show services per theme; several themes start at a coordinating door.
 
@@ -106,33 +122,58 @@ def guide(
         dispatcher.utter_message(response="utter_no_kommune")
     shown: list[dict[str, Any]] = []
     if len(themes) == 1:
-        label = kb.theme_label(themes[0])
+        label = kb.theme_label(themes[0], language)
         dispatcher.utter_message(response="utter_heard", topic=label)
         picked = kb.pick_services(results, themes[0], kommune, MAX_SERVICES)
-        shown += show_services(dispatcher, picked)
+        shown += show_services(dispatcher, picked, language)
     else:
-        labels = [kb.theme_label(t) for t in themes]
-        topics = ", ".join(labels[:-1]) + " og " + labels[-1]
+        labels = [kb.theme_label(t, language) for t in themes]
+        topics = format_list(labels, locale=locale(language))
         dispatcher.utter_message(response="utter_heard_many", topics=topics)
-        door = kb.front_door(kommune)
+        door = kb.front_door(kommune, language=language)
         if door:
-            shown += show_services(dispatcher, [door])
+            shown += show_services(dispatcher, [door], language)
         for theme, label in zip(themes, labels, strict=False):
             taken = {s["id"] for s in shown}
             picked = kb.pick_services(results, theme, kommune, 1, taken)
             if picked:
                 dispatcher.utter_message(response="utter_for_topic", topic=label)
-                shown += show_services(dispatcher, picked)
-    return ensure_door(dispatcher, shown, kommune, results, themes)
+                shown += show_services(dispatcher, picked, language)
+    return ensure_door(dispatcher, shown, kommune, results, themes, language)
 
 
-def out_of_scope(dispatcher: CollectingDispatcher, kommune: str | None) -> list[dict[str, Any]]:
-    door = kb.front_door(kommune)
+def out_of_scope(
+    dispatcher: CollectingDispatcher, kommune: str | None, language: str = "da"
+) -> list[dict[str, Any]]:
+    door = kb.front_door(kommune, language=language)
     if door:
         dispatcher.utter_message(response="utter_out_of_scope")
-        return ensure_door(dispatcher, show_services(dispatcher, [door]), kommune, themes=[])
+        shown = show_services(dispatcher, [door], language)
+        return ensure_door(dispatcher, shown, kommune, themes=[], language=language)
     dispatcher.utter_message(response="utter_out_of_scope_no_kommune")
-    return show_services(dispatcher, kb.all_front_doors())
+    return show_services(dispatcher, kb.all_front_doors(language=language), language)
+
+
+def other_language(tracker: Tracker) -> str | None:
+    """The person's language when it is neither Danish nor English (None otherwise). Over SMS
+    the answer is GSM-7 only, so it is written in English."""
+    writes = user_language(tracker)
+    if writes in ("da", "en"):
+        return None
+    channel = (latest_turn(tracker).metadata or {}).get("channel")
+    return "en" if channel == "sms" else writes
+
+
+def note_language(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    writes = other_language(tracker)
+    if writes is not None:
+        dispatcher.utter_message(response=LANGUAGE_NOTES.get(writes, "utter_language_note"))
+
+
+def offer_interpreter(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    writes = other_language(tracker)
+    if writes is not None:
+        dispatcher.utter_message(response=INTERPRETER_OFFERS.get(writes, "utter_interpreter"))
 
 
 class ActionGuide(Action):
@@ -154,6 +195,11 @@ class ActionGuide(Action):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         turn = latest_turn(tracker)
+        language = reply_language(tracker)
+        if user_language(tracker) not in ("da", "en") and not turn.is_button:
+            # The classifier knows Danish and English only: its guess at another language is
+            # noise, so the multilingual search alone says what the message is about.
+            turn.ranking = []
         events = role_events(tracker, turn)
         kommune, known = resolve_kommune(tracker, turn)
         if kommune:
@@ -166,33 +212,37 @@ class ActionGuide(Action):
                 from actions.policy import answer_policy
 
                 return events + answer_policy(
-                    dispatcher, pending.removeprefix(POLICY_MARK), [], kommune
+                    dispatcher, pending.removeprefix(POLICY_MARK), [], kommune, language
                 )
             themes = list(tracker.get_slot("themes") or [])
-            found = search(pending, kommune)
+            found = search(pending, kommune, language)
             return events + self.recommend(dispatcher, pending, found, themes, kommune, tracker)
         if turn.intent == "inform_kommune":
             dispatcher.utter_message(response="utter_kommune_noted")
-            door = kb.front_door(kommune)
-            shown = show_services(dispatcher, [door]) if door else []
+            door = kb.front_door(kommune, language=language)
+            shown = show_services(dispatcher, [door], language) if door else []
             send_payload(dispatcher, services=shown, kommune=kommune)
             return [*events, SlotSet("kommune_asked", True)]
         if not fold(turn.text):
             # Empty, only emoji or punctuation: nothing to go on yet, so a kind nudge and a door.
             dispatcher.utter_message(response="utter_empty")
-            shown = ensure_door(dispatcher, [], kommune)
+            shown = ensure_door(dispatcher, [], kommune, language=language)
             send_payload(dispatcher, services=shown, kommune=kommune)
             return events
         query = turn.text
         if turn.is_button:
+            # The catalogue and policies are Danish: a button searches with the Danish label.
             query = " ".join(kb.theme_label(t) for t in intent_themes(turn.intent))
-        found = search(query, kommune)
+        found = search(query, kommune, language)
         meaning = understand(turn, found)
         if meaning.crisis is not None:
             announce(dispatcher, meaning.crisis)
-            return events + stay(dispatcher, meaning.crisis.kind, kommune, meaning.themes)
+            return events + stay(
+                dispatcher, meaning.crisis.kind, kommune, meaning.themes, language=language
+            )
         if meaning.out_of_scope:
-            shown = out_of_scope(dispatcher, kommune)
+            shown = out_of_scope(dispatcher, kommune, language)
+            offer_interpreter(dispatcher, tracker)
             send_payload(dispatcher, services=shown, kommune=kommune, out_of_scope=True)
             return events
         if not known:
@@ -215,7 +265,9 @@ class ActionGuide(Action):
         kommune: str | None,
         tracker: Tracker,
     ) -> list[dict[str, Any]]:
-        shown = guide(dispatcher, found, themes, kommune)
+        note_language(dispatcher, tracker)
+        shown = guide(dispatcher, found, themes, kommune, reply_language(tracker))
+        offer_interpreter(dispatcher, tracker)
         dispatcher.utter_message(response="utter_next")
         crisis = bool(tracker.get_slot("crisis"))
         send_payload(dispatcher, services=shown, themes=themes, kommune=kommune, crisis=crisis)
@@ -236,26 +288,28 @@ class ActionMore(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kommune = kb.current_kommune(tracker)
+        language = reply_language(tracker)
         themes = list(tracker.get_slot("themes") or [])
         seen = set(tracker.get_slot("shown") or [])
         query = tracker.get_slot("query") or " ".join(kb.theme_label(t) for t in themes)
         if not themes:
             dispatcher.utter_message(response="utter_ask_need")
-            shown = ensure_door(dispatcher, [], kommune)
+            shown = ensure_door(dispatcher, [], kommune, language=language)
             send_payload(dispatcher, services=shown, kommune=kommune)
             return []
-        found = search(query, kommune)
+        found = search(query, kommune, language)
         results = found.services if found else []
         picked: list[dict[str, Any]] = []
         for theme in themes:
             taken = seen | {s["id"] for s in picked}
             picked += kb.pick_services(results, theme, kommune, MAX_SERVICES - len(picked), taken)
         if picked:
-            dispatcher.utter_message(response="utter_more", topic=kb.theme_label(themes[0]))
-            show_services(dispatcher, picked)
+            topic = kb.theme_label(themes[0], language)
+            dispatcher.utter_message(response="utter_more", topic=topic)
+            show_services(dispatcher, picked, language)
             dispatcher.utter_message(response="utter_next")
         else:
             dispatcher.utter_message(response="utter_no_more")
-            picked = ensure_door(dispatcher, [], kommune)
+            picked = ensure_door(dispatcher, [], kommune, language=language)
         send_payload(dispatcher, services=picked, themes=themes, kommune=kommune)
         return [SlotSet("shown", sorted(seen | {s["id"] for s in picked}))]

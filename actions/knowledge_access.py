@@ -7,9 +7,9 @@ from rasa_sdk import Tracker
 
 from actions.cards import has_door
 from knowledge.catalogue import Catalogue
+from knowledge.catalogue import theme_label as catalogue_theme_label
 from knowledge.search import Searcher, get_searcher
 from knowledge.text import fold
-from knowledge.texts import text
 
 
 def searcher() -> Searcher:
@@ -52,34 +52,43 @@ def kommune_in_text(message: str) -> str | None:
     return None
 
 
-def front_door(kommune: str | None, now: datetime | None = None) -> dict[str, Any] | None:
+def front_door(
+    kommune: str | None, now: datetime | None = None, language: str = "da"
+) -> dict[str, Any] | None:
     cat = catalogue()
     door = cat.front_door(kommune) if kommune else None
-    return cat.summary(door.id, now, kommune) if door else None
+    return cat.summary(door.id, now, kommune, language) if door else None
 
 
-def all_front_doors(now: datetime | None = None) -> list[dict[str, Any]]:
-    doors = (front_door(slug, now) for slug in sorted(catalogue().municipalities))
+def all_front_doors(now: datetime | None = None, language: str = "da") -> list[dict[str, Any]]:
+    doors = (front_door(slug, now, language) for slug in sorted(catalogue().municipalities))
     return [d for d in doors if d is not None]
 
 
-def national_doors(themes: list[str], now: datetime | None = None) -> list[dict[str, Any]]:
+def national_doors(
+    themes: list[str], now: datetime | None = None, language: str = "da"
+) -> list[dict[str, Any]]:
     """National services with a phone or address, not crisis lines: those of `themes` first,
     then those for meeting the system (kontakt: advice on rights and complaints)."""
     cat = catalogue()
-    found = (cat.summary(s.id, now, None) for s in cat.for_kommune(None) if s.kommune is None)
+    found = (
+        cat.summary(s.id, now, None, language) for s in cat.for_kommune(None) if s.kommune is None
+    )
     doors = [s for s in found if has_door(s) and not s["crisis"]]
     fits = [s for s in doors if set(themes) & set(s["themes"])]
     general = [s for s in doors if "kontakt" in s["themes"] and s not in fits]
     return fits + general
 
 
-def summary(service_id: str, kommune: str | None, now: datetime | None = None) -> dict[str, Any]:
-    return catalogue().summary(service_id, now, kommune)
+def summary(
+    service_id: str, kommune: str | None, now: datetime | None = None, language: str = "da"
+) -> dict[str, Any]:
+    return catalogue().summary(service_id, now, kommune, language)
 
 
-def theme_label(theme: str) -> str:
-    label = text(f"themes.{theme}")
+def theme_label(theme: str, language: str = "da") -> str:
+    """A theme's name inside a sentence ("bolig og hjemløshed")."""
+    label = catalogue_theme_label(theme, language)
     return label[:1].lower() + label[1:]
 
 

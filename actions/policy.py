@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
-from actions.context import latest_turn
+from actions.context import latest_turn, reply_language
 from actions.guidance import POLICY_MARK, ensure_door, resolve_kommune, show_services
 from actions.payload import send_payload
 from knowledge.catalogue import THEMES
@@ -16,7 +16,11 @@ from knowledge.search import QueryError
 
 
 def answer_policy(
-    dispatcher: CollectingDispatcher, question: str, themes: list[str], kommune: str | None
+    dispatcher: CollectingDispatcher,
+    question: str,
+    themes: list[str],
+    kommune: str | None,
+    language: str = "da",
 ) -> list[dict[str, Any]]:
     """Quote the passage that answers best; the text is the policy's own, never written here."""
     query = " ".join([question, *(kb.theme_label(t) for t in themes)])
@@ -36,10 +40,10 @@ def answer_policy(
         )
     else:
         dispatcher.utter_message(response="utter_policy_none")
-    door = kb.front_door(kommune)
+    door = kb.front_door(kommune, language=language)
     if door:
-        shown = show_services(dispatcher, [door])
-    shown = ensure_door(dispatcher, shown, kommune)
+        shown = show_services(dispatcher, [door], language)
+    shown = ensure_door(dispatcher, shown, kommune, language=language)
     send_payload(dispatcher, services=shown, sources=sources, themes=themes, kommune=kommune)
     return [SlotSet("themes", themes)] if themes else []
 
@@ -58,4 +62,6 @@ class ActionPolicy(Action):
             dispatcher.utter_message(response="utter_policy_ask_kommune")
             send_payload(dispatcher, themes=themes)
             return [SlotSet("pending", POLICY_MARK + turn.text), SlotSet("themes", themes)]
-        return [SlotSet("kommune", kommune), *answer_policy(dispatcher, turn.text, themes, kommune)]
+        language = reply_language(tracker)
+        answer = answer_policy(dispatcher, turn.text, themes, kommune, language)
+        return [SlotSet("kommune", kommune), *answer]

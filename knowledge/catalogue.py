@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import KnowledgeError
 from knowledge.facts import FactBook, load_facts
-from knowledge.schedule import Schedule, describe
+from knowledge.i18n import N_, text, ui_language
+from knowledge.schedule import Schedule, describe, status
 from knowledge.text import fold
 
 Theme = Literal[
@@ -34,7 +35,28 @@ Theme = Literal[
     "kontakt",
 ]
 THEMES: tuple[str, ...] = Theme.__args__  # type: ignore[attr-defined]
+# The keys of the theme labels, written out so that `make catalogs-extract` finds them.
+THEME_LABELS = {
+    "bolig": N_("themes.bolig"),
+    "misbrug": N_("themes.misbrug"),
+    "oekonomi": N_("themes.oekonomi"),
+    "vold": N_("themes.vold"),
+    "ensomhed": N_("themes.ensomhed"),
+    "sundhed": N_("themes.sundhed"),
+    "psykisk": N_("themes.psykisk"),
+    "beskaeftigelse": N_("themes.beskaeftigelse"),
+    "unge": N_("themes.unge"),
+    "kriminalitet": N_("themes.kriminalitet"),
+    "prostitution": N_("themes.prostitution"),
+    "paaroerende": N_("themes.paaroerende"),
+    "kontakt": N_("themes.kontakt"),
+}
 NATIONAL_FILE = "national"
+
+
+def theme_label(theme: str, language: str = "da") -> str:
+    """The name of a theme as a person reads it ("Bolig og hjemløshed")."""
+    return text(THEME_LABELS[theme], language)
 
 
 class Phone(BaseModel):
@@ -101,6 +123,12 @@ class Unverified:
     fact: str
 
 
+# The texts of a service a person reads, which translations/<language>.yml may give in another
+# language. Names, numbers and addresses stay as they are: they are what a person says or dials.
+TRANSLATED = ("description", "eligibility", "how_to_access", "fees")
+TRANSLATIONS_DIR = "translations"
+
+
 @dataclass
 class Catalogue:
     services: dict[str, Service]
@@ -108,6 +136,13 @@ class Catalogue:
     municipalities: dict[str, Municipality]
     unverified: list[Unverified]
     facts: FactBook
+    # language -> service id -> field -> text
+    translations: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def translated(self, service: Service, name: str, language: str) -> Any:
+        """A field of `service` in `language` when there is a translation; else as written."""
+        found = self.translations.get(ui_language(language), {}).get(service.id, {})
+        return found.get(name) or getattr(service, name)
 
     def front_door(self, kommune: str | None) -> Service | None:
         for service in self.services.values():
@@ -123,8 +158,20 @@ class Catalogue:
             if s.status == "active" and (kommune is None or s.kommune in (kommune, None))
         ]
 
+    def always_open(self, service_id: str) -> bool:
+        """Open day and night, every day (a 24-hour line): open now, with no closing in sight."""
+        schedule = self.shown[service_id].schedule
+        if schedule is None:
+            return False
+        is_open, closes, _ = status(schedule, datetime.now().astimezone())
+        return is_open and closes is None
+
     def summary(
-        self, service_id: str, now: datetime | None = None, asker: str | None = None
+        self,
+        service_id: str,
+        now: datetime | None = None,
+        asker: str | None = None,
+        language: str = "da",
     ) -> dict[str, Any]:
         """The public view of a service: only checked contact facts, with open now.
 
@@ -132,14 +179,15 @@ class Catalogue:
         of its municipality, or for a national service to the asker's municipality's front door.
         """
         service, shown = self.services[service_id], self.shown[service_id]
-        open_now, opening = describe(shown.schedule, now or datetime.now().astimezone())
+        when = now or datetime.now().astimezone()
+        open_now, opening = describe(shown.schedule, when, language)
         voice = [p.number for p in shown.phones if p.type == "voice"]
         summary: dict[str, Any] = {
             "id": service.id,
             "name": service.name,
             "kommune": service.kommune,
             "themes": list(service.themes),
-            "description": service.description,
+            "description": self.translated(service, "description", language),
             "phone": voice[0] if voice else None,
             "phones": [p.model_dump() for p in shown.phones],
             "email": shown.email,
@@ -147,9 +195,9 @@ class Catalogue:
             "url": shown.url,
             "open_now": open_now,
             "opening": opening,
-            "eligibility": service.eligibility,
-            "how_to_access": service.how_to_access,
-            "fees": service.fees,
+            "eligibility": self.translated(service, "eligibility", language),
+            "how_to_access": self.translated(service, "how_to_access", language),
+            "fees": self.translated(service, "fees", language),
             "anonymous": service.anonymous,
             "legal_basis": service.legal_basis,
             "crisis": service.crisis,
@@ -287,9 +335,34 @@ def load_catalogue(catalogue_dir: Path, facts_dir: Path) -> Catalogue:
             shown[service.id], found = _check_contacts(service, facts, where, errors)
             unverified.extend(found)
     errors.extend(_coverage_errors(services, municipalities))
+    translations = _load_translations(catalogue_dir / TRANSLATIONS_DIR, services, errors)
     if errors:
         raise KnowledgeError("The service catalogue has errors:\n  " + "\n  ".join(errors))
-    return Catalogue(services, shown, municipalities, unverified, facts)
+    return Catalogue(services, shown, municipalities, unverified, facts, translations)
+
+
+def _load_translations(
+    folder: Path, services: dict[str, Service], errors: list[str]
+) -> dict[str, dict[str, dict[str, str]]]:
+    """translations/<language>.yml: services: {id: {field: text}}, for the fields in TRANSLATED."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        data = _read_yaml(path)
+        raw = data.get("services") if isinstance(data, dict) else None
+        if not isinstance(raw, dict):
+            errors.append(f"{TRANSLATIONS_DIR}/{path.name}: needs a mapping under 'services:'")
+            continue
+        texts: dict[str, dict[str, str]] = {}
+        for service_id, fields in raw.items():
+            where = f"{TRANSLATIONS_DIR}/{path.name}: '{service_id}'"
+            if service_id not in services:
+                errors.append(f"{where}: no service has this id")
+            elif not isinstance(fields, dict) or not set(fields) <= set(TRANSLATED):
+                errors.append(f"{where}: only {', '.join(TRANSLATED)} can be translated")
+            else:
+                texts[service_id] = {k: " ".join(str(v).split()) for k, v in fields.items() if v}
+        found[path.stem] = texts
+    return found
 
 
 def _coverage_errors(

@@ -18,14 +18,13 @@ import faiss
 import numpy as np
 import yaml
 
-from knowledge.catalogue import THEMES, Catalogue, Service, load_catalogue
+from knowledge.catalogue import THEMES, Catalogue, Service, load_catalogue, theme_label
 from knowledge.chunking import chunk_document
 from knowledge.documents import iter_documents
 from knowledge.embedding import Embedder, Vectors
 from knowledge.errors import KnowledgeError
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import fold
-from knowledge.texts import text
 
 FORMAT = 3
 DATA_DIRS = ("corpus_dir", "catalogue_dir", "facts_dir")
@@ -70,7 +69,7 @@ def data_hash(settings: KnowledgeSettings) -> str:
 
 
 def service_text(service: Service) -> str:
-    themes = ", ".join(text(f"themes.{t}") for t in service.themes)
+    themes = ", ".join(theme_label(t) for t in service.themes)
     parts = [
         f"{service.name}.",
         service.description,

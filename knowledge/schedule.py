@@ -9,10 +9,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_skeleton, format_time, get_day_names
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knowledge.texts import text
+from knowledge.i18n import locale, text
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_CODES = (*WEEKDAYS, "PH")
@@ -116,36 +116,42 @@ def status(
 def describe(
     schedule: Schedule | None,
     now: datetime,
-    locale: str = "da_DK",
+    language: str = "da",
     tz: str = "Europe/Copenhagen",
 ) -> tuple[bool | None, str]:
-    """(open now or None when unknown, a short sentence such as "Åbent nu til kl. 15.00")."""
+    """(open now or None when unknown, a short sentence such as "Åbent nu til kl. 15.00"), with
+    times and days written the way `language` writes them (babel)."""
     if schedule is None:
-        return None, text("opening.unknown")
+        return None, text("opening.unknown", language)
     is_open, closes, opens = status(schedule, now, tz)
     today = now.astimezone(ZoneInfo(tz)).date()
+    where = locale(language)
 
     def clock(moment: datetime) -> str:
         if moment.time() == time():  # an interval ending at midnight closes "kl. 24.00"
-            return "24.00"
-        return format_time(moment.time(), "H.mm", locale=locale)
+            return text("opening.midnight", language)
+        return str(format_time(moment.time(), "short", locale=where))
 
     def day_name(moment: datetime) -> str:
+        weekday = str(get_day_names("wide", locale=where)[moment.weekday()])
         if (moment.date() - today).days > 6:  # a bare weekday would be read as this week's
-            return str(format_date(moment.date(), "EEEE 'den' d. MMMM", locale=locale))
-        return str(get_day_names("wide", locale=locale)[moment.weekday()])
+            day = str(format_skeleton("MMMMd", moment.date(), locale=where))
+            return text("opening.weekday_date", language, weekday=weekday, date=day)
+        return weekday
 
     if is_open and closes is None:
-        return True, text("opening.always_open")
+        return True, text("opening.always_open", language)
     if is_open and closes is not None:
         closing_day = closes - timedelta(days=1) if closes.time() == time() else closes
         if closing_day.date() == today:
-            return True, text("opening.open_until", time=clock(closes))
-        return True, text("opening.open_until_day", day=day_name(closing_day), time=clock(closes))
+            return True, text("opening.open_until", language, time=clock(closes))
+        return True, text(
+            "opening.open_until_day", language, day=day_name(closing_day), time=clock(closes)
+        )
     if opens is None:
-        return False, text("opening.closed")
+        return False, text("opening.closed", language)
     if opens.date() == today:
-        return False, text("opening.opens_today", time=clock(opens))
+        return False, text("opening.opens_today", language, time=clock(opens))
     if opens.date() == today + timedelta(days=1):
-        return False, text("opening.opens_tomorrow", time=clock(opens))
-    return False, text("opening.opens_day", day=day_name(opens), time=clock(opens))
+        return False, text("opening.opens_tomorrow", language, time=clock(opens))
+    return False, text("opening.opens_day", language, day=day_name(opens), time=clock(opens))

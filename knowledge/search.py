@@ -20,11 +20,11 @@ import numpy as np
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import N_, text
 from knowledge.index import Index, build_index, data_hash, is_current, load_index
 from knowledge.lexical import LexicalIndex
 from knowledge.settings import KnowledgeSettings, get_settings
 from knowledge.text import clean, fold, strip_phrases
-from knowledge.texts import text
 
 Method = Literal["hybrid", "dense", "lexical"]
 # Reciprocal-rank constant: 120 rather than the usual 60 flattens small rank gaps; on the dev
@@ -35,7 +35,15 @@ EXCERPT_CHARS = 400
 
 
 class QueryError(KnowledgeError):
-    """A query we cannot search as given; the message says kindly what to do."""
+    """A query we cannot search as given; the message says kindly what to do, in Danish, and
+    `say` in the asker's language."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(text(key, **values))
+        self.key, self.values = key, values
+
+    def say(self, language: str) -> str:
+        return text(self.key, language, **self.values)
 
 
 @dataclass
@@ -116,12 +124,12 @@ class Searcher:
     def check_query(self, query: str, kommune: str | None) -> tuple[str, str | None]:
         query = clean(query or "")[: self.settings.max_query_chars]
         if not query:
-            raise QueryError(text("errors.empty_query"))
+            raise QueryError(N_("errors.empty_query"))
         if kommune is not None:
             kommune = kommune.strip().lower() or None
         if kommune is not None and kommune not in self.catalogue.municipalities:
             known = ", ".join(sorted(self.catalogue.municipalities))
-            raise QueryError(text("errors.unknown_kommune", kommune=kommune, known=known))
+            raise QueryError(N_("errors.unknown_kommune"), kommune=kommune, known=known)
         return query, kommune
 
     def _allowed(self, row: int, kommune: str | None) -> bool:
@@ -141,8 +149,10 @@ class Searcher:
         passages: int = 2,
         method: Method = "hybrid",
         now: datetime | None = None,
+        language: str = "da",
     ) -> Response:
-        """Services (up to k) then policy passages (up to `passages`), best first."""
+        """Services (up to k) then policy passages (up to `passages`), best first; the services'
+        opening hours and texts in `language` where there are words for it."""
         query, kommune = self.check_query(query, kommune)
         k, passages = max(0, min(k, 50)), max(0, min(passages, 20))
         # Where the person lives picks the services (the kommune filter); it is not the topic, and
@@ -179,7 +189,7 @@ class Searcher:
             for row in sorted(rows, key=lambda r: -fused[r]):
                 if len(found) >= limit:
                     break
-                result = self._result(row, fused[row], now, kommune)
+                result = self._result(row, fused[row], now, kommune, language)
                 # A service nobody can reach is a dead end; it is not offered.
                 if result.service is None or self.catalogue.reachable(result.service):
                     found.append(result)
@@ -239,10 +249,13 @@ class Searcher:
             and best["lexical"] < self.thresholds["lexical"]
         )
 
-    def _result(self, row: int, score: float, now: datetime | None, kommune: str | None) -> Result:
+    def _result(
+        self, row: int, score: float, now: datetime | None, kommune: str | None, language: str
+    ) -> Result:
         item = self.index.items[row]
         if item.kind == "service":
-            return Result("service", score, service=self.catalogue.summary(item.ref, now, kommune))
+            summary = self.catalogue.summary(item.ref, now, kommune, language)
+            return Result("service", score, service=summary)
         meta = item.meta
         source = {
             "kommune": meta["kommune"],

@@ -20,13 +20,15 @@ from swagger_ui_bundle import swagger_ui_path
 
 from actions.cards import first_sentence
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import text
 from knowledge.search import get_searcher
+from widgets.deps import get_language
+from widgets.language import template_context
 from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
 from widgets.routes import chat, health, pages, search, sms, staff
 from widgets.settings import WebSettings, get_web_settings
 from widgets.sms.state import SmsState
-from widgets.texts import ui_text
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -67,7 +69,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.metrics = Metrics()
     app.state.sms_state = SmsState(settings.sms_db)
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates = Jinja2Templates(
+        directory=HERE / "templates", context_processors=[template_context]
+    )
     # The one line on what a service is, as the bot writes it (actions/cards.py).
     app.state.templates.env.filters["first_sentence"] = first_sentence
     # The widget is embedded on municipal sites on other hosts; it sends no cookies.
@@ -93,7 +97,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
         # A kind sentence first; the details after, for the developer of a client.
-        detail = ui_text("chat.bad_request")
+        language = get_language(request, request.query_params.get("language"))
+        detail = text("chat.bad_request", language)
         errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
         return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 

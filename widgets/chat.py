@@ -22,15 +22,15 @@ from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE, public_service
 from knowledge.crisis import get_detector
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import language_code, reply_language, text, ui_language
+from knowledge.language import detect
 from knowledge.search import Searcher
 from widgets.metrics import Metrics
 from widgets.models import Button, ChatReply, ChatRequest, Message
 from widgets.rasa_client import RasaClient, RasaUnavailable
 from widgets.settings import WebSettings
-from widgets.texts import ui_text
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 # The bot's own words for when nothing else answers, with verified doors per municipality.
 FALLBACK_FILE = Path(__file__).resolve().parent.parent / "bot" / "addons" / "fallback.yml"
 LIMITED_SERVICES = 3
@@ -48,7 +48,7 @@ def clean_message(message: str) -> str:
     return "".join(kept).strip()
 
 
-def from_rasa(session_id: str, said: list[dict[str, Any]]) -> ChatReply:
+def from_rasa(session_id: str, said: list[dict[str, Any]], language: str = "da") -> ChatReply:
     """Rasa's REST messages as a ChatReply: texts with their buttons, and the structured payload
     the actions send (services, sources, themes, crisis, handover) merged over the turn."""
     reply = ChatReply(session_id=session_id, messages=[])
@@ -76,7 +76,7 @@ def from_rasa(session_id: str, said: list[dict[str, Any]]) -> ChatReply:
         reply.handover = custom.get("handover") or reply.handover
         reply.kommune = custom.get("kommune") or reply.kommune
     for message in reply.messages:
-        message.services = text_form_of(message.text, reply.services)
+        message.services = text_form_of(message.text, reply.services, language)
     return reply
 
 
@@ -104,8 +104,8 @@ class ChatService:
     async def reply(self, request: ChatRequest, channel: str = "web") -> ChatReply:
         session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
         session_id = session_id or new_session_id()
-        language = (request.language or "da").strip().lower()
-        language = language if LANGUAGE.match(language) else "da"
+        # What the person writes: what the widget or client says, else what the message is in.
+        language = language_code(request.language) or detect(request.message[:1000]) or "da"
         try:
             return await self._reply(request, session_id, language, channel)
         except Exception:
@@ -124,21 +124,27 @@ class ChatService:
             self.metrics.turns.labels("empty").inc()
             return ChatReply(
                 session_id=session_id,
-                messages=[Message(text=ui_text("chat.empty", language))],
+                messages=[Message(text=text("chat.empty", language))],
                 kommune=kommune,
+                language=ui_language(language),
             )
         notes: list[Message] = []
         if len(message) > self.settings.max_message_chars:
             message = message[: self.settings.max_message_chars]
-            notes.append(Message(text=ui_text("chat.too_long", language)))
-        metadata = {"kommune": kommune, "language": language, "channel": channel}
+            notes.append(Message(text=text("chat.too_long", language)))
+        metadata = {
+            "kommune": kommune,
+            "language": reply_language(language),
+            "user_language": language,
+            "channel": channel,
+        }
         try:
             said = await self.rasa.send(session_id, message, metadata)
         except RasaUnavailable:
             self.metrics.upstream_failures.labels("rasa").inc()
             reply = await self.limited(session_id, message, kommune, language)
         else:
-            reply = from_rasa(session_id, said)
+            reply = from_rasa(session_id, said, reply_language(language))
             reply.kommune = reply.kommune or kommune
             if not any(isinstance(i.get("custom"), dict) for i in said):
                 # No structured payload: normal for small talk, but also what Rasa sends when the
@@ -149,6 +155,7 @@ class ChatService:
                     extra = await self.limited(session_id, message, kommune, language)
                     reply = merge_limited(reply, extra)
         reply.messages = notes + reply.messages
+        reply.language = ui_language(language)
         self.metrics.turns.labels("limited" if reply.limited else "full").inc()
         return reply
 
@@ -158,11 +165,13 @@ class ChatService:
         """The answer without Rasa: crisis lines, the best services, the front door."""
         crisis = get_detector().detect(message)
         try:
-            services = await run_in_threadpool(self._services, message, kommune, crisis)
+            services = await run_in_threadpool(
+                self._services, message, kommune, crisis, ui_language(language)
+            )
         except KnowledgeError:
             return doors_only(session_id, kommune, language, crisis is not None)
-        texts = [ui_text("chat.limited_crisis", language)] if crisis else []
-        texts.append(ui_text("chat.limited", language))
+        texts = [text("chat.limited_crisis", language)] if crisis else []
+        texts.append(text("chat.limited", language))
         return ChatReply(
             session_id=session_id,
             messages=[Message(text=t) for t in texts],
@@ -172,20 +181,22 @@ class ChatService:
             limited=True,
         )
 
-    def _services(self, message: str, kommune: str | None, crisis: Any) -> list[dict[str, Any]]:
+    def _services(
+        self, message: str, kommune: str | None, crisis: Any, language: str
+    ) -> list[dict[str, Any]]:
         searcher = self.searcher()
         catalogue = searcher.catalogue
         now = datetime.now().astimezone()
         chosen: list[dict[str, Any]] = []
         if crisis is not None:
-            chosen += [catalogue.summary(i, now, kommune) for i in crisis.lines]
-        found = searcher.search(message, kommune, k=8, passages=0).services
+            chosen += [catalogue.summary(i, now, kommune, language) for i in crisis.lines]
+        found = searcher.search(message, kommune, k=8, passages=0, language=language).services
         # Own municipality and national only; no crisis lines unless the message was a crisis.
         fits = [s for s in found if not s["crisis"] and not s["front_door"]]
         chosen += fits[:LIMITED_SERVICES]
         door = catalogue.front_door(kommune) if kommune else None
         if door is not None:
-            chosen.append(catalogue.summary(door.id, now, kommune))
+            chosen.append(catalogue.summary(door.id, now, kommune, language))
         unique = {s["id"]: s for s in chosen}
         return [public_service(s) for s in unique.values()]
 
@@ -211,6 +222,7 @@ def fallback_texts() -> dict[str, Any]:
 def doors_only(session_id: str, kommune: str | None, language: str, crisis: bool) -> ChatReply:
     """When even the knowledge base is missing: the bot's verified fallback words."""
     data = fallback_texts()
+    data = data.get(reply_language(language), data)
     door = data["doors"].get(kommune or "")
     texts = [data["limited"], door or data["any_door"]]
     return ChatReply(
@@ -219,4 +231,5 @@ def doors_only(session_id: str, kommune: str | None, language: str, crisis: bool
         crisis=crisis,
         kommune=kommune if door else None,
         limited=True,
+        language=ui_language(language),
     )

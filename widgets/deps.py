@@ -5,10 +5,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from knowledge.catalogue import Catalogue
+from knowledge.i18n import from_accept_language, ui_language
 from knowledge.search import Searcher, get_searcher
 from widgets.chat import ChatService
 from widgets.metrics import Metrics
@@ -69,6 +70,15 @@ def get_sms(
     return SmsGateway(settings, chat, state, partial(forget_conversation, settings.tracker_db))
 
 
+def get_language(
+    request: Request, language: Annotated[str | None, Query(max_length=20)] = None
+) -> str:
+    """The catalog to answer in: `?language=`, else the browser's Accept-Language, else Danish."""
+    if language and language.strip():
+        return ui_language(language)
+    return from_accept_language(request.headers.get("accept-language"))
+
+
 SettingsDep = Annotated[WebSettings, Depends(get_settings)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
@@ -77,3 +87,4 @@ SearcherDep = Annotated[Callable[[], Searcher], Depends(get_searcher_factory)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 SmsDep = Annotated[SmsGateway, Depends(get_sms)]
+LanguageDep = Annotated[str, Depends(get_language)]

@@ -21,7 +21,10 @@ def history(events: list[dict[str, Any]]) -> list[Entry]:
     Only the last bot messages keep their buttons: older choices are no longer open."""
     entries: list[Entry] = []
     titles: dict[str, str] = {}
+    language = "da"  # the bot's language at that point (the slot addons.language fills)
     for event in events:
+        if event.get("event") == "slot" and event.get("name") == "language":
+            language = "en" if event.get("value") == "en" else "da"
         if event.get("event") == "user":
             said = str(event.get("text") or "")
             if said.startswith("/"):
@@ -34,7 +37,7 @@ def history(events: list[dict[str, Any]]) -> list[Entry]:
             titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
             custom = data.get("custom")
             if isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE:
-                place_cards(entries, custom)
+                place_cards(entries, custom, language)
             elif event.get("text") or buttons:
                 entries.append(Entry("bot", str(event.get("text") or ""), buttons))
     last_user = max((i for i, e in enumerate(entries) if e.who == "user"), default=-1)
@@ -43,7 +46,7 @@ def history(events: list[dict[str, Any]]) -> list[Entry]:
     return entries
 
 
-def place_cards(entries: list[Entry], custom: dict[str, Any]) -> None:
+def place_cards(entries: list[Entry], custom: dict[str, Any], language: str = "da") -> None:
     """The bot sends each service as text, then all of them as data: draw each card where its
     text was, and the services no text named (crisis lines, doors) after."""
     turn = entries[max((i for i, e in enumerate(entries) if e.who == "user"), default=-1) + 1 :]
@@ -51,7 +54,11 @@ def place_cards(entries: list[Entry], custom: dict[str, Any]) -> None:
     by_id = {s["id"]: s for s in services}
     drawn: set[str] = set()
     for entry in turn:
-        ids = text_form_of(entry.text, services) if entry.text and not entry.services else []
+        ids = (
+            text_form_of(entry.text, services, language)
+            if entry.text and not entry.services
+            else []
+        )
         if ids:
             entry.text, entry.services = "", [by_id[i] for i in ids]
             drawn.update(ids)

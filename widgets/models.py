@@ -37,6 +37,9 @@ class ChatReply(BaseModel):
     kommune: str | None = None
     # True when Rasa or the action server could not answer and the reply came from search alone.
     limited: bool = False
+    # The language to show the person the rest of the page in (da, en, uk or ar): the one asked
+    # for, else the one the message was written in, or the nearest there are words for.
+    language: str = "da"
 
 
 class SearchResult(BaseModel):

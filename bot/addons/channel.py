@@ -19,6 +19,9 @@ FALLBACK = Path(__file__).resolve().parent / "fallback.yml"
 
 
 def fallback_text(metadata: dict[str, Any] | None, texts: dict[str, Any]) -> str:
+    # English for a person the app answers in English; the file's top level is Danish.
+    if (metadata or {}).get("language") == "en" and isinstance(texts.get("en"), dict):
+        texts = texts["en"]
     kommune = (metadata or {}).get("kommune")
     door = texts["doors"].get(kommune) if isinstance(kommune, str) else None
     return "\n".join([texts["limited"], door or texts["any_door"]])

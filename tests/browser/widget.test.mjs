@@ -6,17 +6,24 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { BASE_URL, axe, launch, newPage, scrollsSideways, shot } from './support.mjs';
 
-const DEMO = `${BASE_URL}/?kommune=svendborg`;
+// Danish set by the page, as a municipality embeds it; the language tests below set none.
+const DEMO = `${BASE_URL}/?kommune=svendborg&language=da`;
 const WAIT = { timeout: 10_000 };
 let browser;
 let texts; // the widget's UI texts, as the server serves them (tests do not hard-code UI text)
 
 before(async () => {
   browser = await launch();
-  const response = await fetch(`${BASE_URL}/widget/texts.json?language=da`);
-  assert.equal(response.status, 200, 'texts.json must be served');
-  texts = await response.json();
+  texts = await textsOf('da');
 });
+
+// The widget's words by their short names ("widget.send" -> send).
+async function textsOf(language) {
+  const response = await fetch(`${BASE_URL}/widget/texts.json?language=${language}`);
+  assert.equal(response.status, 200, 'texts.json must be served');
+  const served = await response.json();
+  return Object.fromEntries(Object.entries(served).map(([key, value]) => [key.replace(/^widget\./, ''), value]));
+}
 after(async () => { await browser?.close(); });
 
 // ---- helpers ----
@@ -360,5 +367,57 @@ test('a failed send shows the error, keeps the typed text, and sends once; the h
   await replies(page).nth(1).waitFor(WAIT);
   assert.equal(await widget(page).locator('.msg.user').last().textContent(), `${texts.you}: ${texts.human_message}`);
   assert.ok(await replies(page).nth(1).locator('a[href^="tel:"]').count() >= 1, 'a phone number to call a person');
+  await page.context().close();
+});
+
+// ---- languages ----
+
+test('a whole conversation in English: the widget follows the language the person writes in', async () => {
+  const page = await newPage(browser);
+  const english = await textsOf('en');
+  await openDemo(page, `${BASE_URL}/?kommune=svendborg`); // no data-language: detected
+  await openPanel(page);
+  const first = await ask(page, 'i have nowhere to sleep tonight');
+  // The widget's own words switch to English once the server has heard English.
+  await widget(page).getByRole('button', { name: english.send, exact: true }).waitFor(WAIT);
+  assert.equal(await widget(page).locator('.widget').getAttribute('lang'), 'en');
+  const said = await widget(page).locator('.reply').first().textContent();
+  assert.match(said, /places|help/i, `the bot answers in English: ${said}`);
+  assert.ok(await widget(page).locator('article.card').count() >= 1, 'services shown as cards');
+  assert.ok(first);
+  // A quick reply in English, then a person to talk to.
+  await widget(page).getByRole('button', { name: 'More options', exact: true }).last().click();
+  await replies(page).nth(1).waitFor(WAIT);
+  await widget(page).getByRole('button', { name: english.human, exact: true }).click();
+  await replies(page).nth(2).waitFor(WAIT);
+  const human = await replies(page).nth(2).textContent();
+  assert.match(human, /talk to|person/i, `a person to talk to, in English: ${human}`);
+  assert.ok(/tel:/.test(await replies(page).nth(2).innerHTML()), 'with a phone number');
+  noViolations(await axe(page), 'in English mid-conversation');
+  await shot(page, 'widget-english');
+  await page.context().close();
+});
+
+test('Arabic: the widget is right-to-left, has no axe violations, and an Arabic question finds housing help', async () => {
+  const page = await newPage(browser);
+  const arabic = await textsOf('ar');
+  assert.equal(arabic.dir, 'rtl');
+  await openDemo(page, `${BASE_URL}/?kommune=svendborg&language=ar`);
+  await widget(page).getByRole('button', { name: arabic.launcher, exact: true }).click();
+  await widget(page).getByRole('textbox', { name: arabic.input_label }).waitFor(WAIT);
+  await settled(page);
+  const panel = widget(page).locator('.widget');
+  assert.equal(await panel.getAttribute('dir'), 'rtl');
+  assert.equal(await panel.getAttribute('lang'), 'ar');
+  assert.equal(await widget(page).getByRole('dialog').evaluate((el) => getComputedStyle(el).direction), 'rtl');
+  const box = widget(page).getByRole('textbox', { name: arabic.input_label });
+  await box.fill('ليس لدي مكان للنوم الليلة');
+  await box.press('Enter');
+  await replies(page).first().waitFor(WAIT);
+  await widget(page).locator('article.card').first().waitFor(WAIT);
+  const reply = await replies(page).first().textContent();
+  assert.match(reply, /tolk/, `the interpreter offer names "tolk": ${reply}`);
+  noViolations(await axe(page), 'in Arabic, right-to-left, mid-conversation');
+  await shot(page, 'widget-arabic-rtl');
   await page.context().close();
 });

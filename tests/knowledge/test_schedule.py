@@ -29,13 +29,13 @@ def at(stamp: str) -> datetime:
     ("schedule", "moment", "expected"),
     [
         (OFFICE, "2026-11-23T10:00", (True, "Åbent nu til kl. 15.00")),  # Monday
-        (OFFICE, "2026-11-23T08:00", (False, "Lukket nu. Åbner i dag kl. 9.00")),
-        (OFFICE, "2026-11-23T16:00", (False, "Lukket nu. Åbner i morgen kl. 9.00")),
-        (OFFICE, "2026-11-27T16:00", (False, "Lukket nu. Åbner mandag kl. 9.00")),  # Friday
+        (OFFICE, "2026-11-23T08:00", (False, "Lukket nu. Åbner i dag kl. 09.00")),
+        (OFFICE, "2026-11-23T16:00", (False, "Lukket nu. Åbner i morgen kl. 09.00")),
+        (OFFICE, "2026-11-27T16:00", (False, "Lukket nu. Åbner mandag kl. 09.00")),  # Friday
         # Christmas: the 25th and 26th are public holidays, the 27th a Sunday.
-        (OFFICE, "2026-12-24T16:00", (False, "Lukket nu. Åbner mandag kl. 9.00")),
+        (OFFICE, "2026-12-24T16:00", (False, "Lukket nu. Åbner mandag kl. 09.00")),
         (OUT_OF_HOURS, "2026-11-23T10:00", (False, "Lukket nu. Åbner i dag kl. 16.00")),
-        (OUT_OF_HOURS, "2026-11-23T17:00", (True, "Åbent nu til tirsdag kl. 8.00")),
+        (OUT_OF_HOURS, "2026-11-23T17:00", (True, "Åbent nu til tirsdag kl. 08.00")),
         (OUT_OF_HOURS, "2026-11-27T17:00", (True, "Åbent nu til søndag kl. 24.00")),
         (OUT_OF_HOURS, "2026-12-25T10:00", (True, "Åbent nu til søndag kl. 24.00")),  # holiday
         (ALWAYS, "2026-11-23T03:00", (True, "Åbent hele døgnet")),
@@ -57,7 +57,7 @@ def test_unknown_hours_say_so_kindly() -> None:
 def test_valid_from_and_valid_to_are_respected() -> None:
     later = OFFICE.model_copy(update={"valid_from": date(2026, 12, 1)})
     assert describe(later, at("2026-11-23T10:00")) == (
-        False, "Lukket nu. Åbner tirsdag den 1. december kl. 9.00",
+        False, "Lukket nu. Åbner tirsdag den 1. december kl. 09.00",
     )  # fmt: skip
     ended = OFFICE.model_copy(update={"valid_to": date(2026, 11, 1)})
     assert describe(ended, at("2026-11-23T10:00")) == (False, "Lukket i den næste tid.")

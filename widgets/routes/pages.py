@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import direction, group, language_code, reply_language, ui_language
+from knowledge.language import detect
 from widgets.chat import SESSION_ID, clean_message, new_session_id
 from widgets.deps import ChatDep, RasaDep, SearcherDep, TemplatesDep
 from widgets.history import Entry, history, place_cards
 from widgets.models import ChatReply, ChatRequest
 from widgets.rasa_client import RasaUnavailable
 from widgets.staff_view import municipality_names
-from widgets.texts import ui_texts
 
 router = APIRouter(tags=["pages"])
 
@@ -40,21 +41,26 @@ async def demo(
     return templates.TemplateResponse(
         request,
         "demo.html",
-        {"kommune": slug, "name": names.get(slug, ""), "names": names, "t": ui_texts()["pages"]},
+        {"kommune": slug, "name": names.get(slug, ""), "names": names},
     )
 
 
 @router.get("/widget/texts.json", include_in_schema=False)
 async def widget_texts(language: Annotated[str, Query(max_length=20)] = "da") -> JSONResponse:
-    return JSONResponse(
-        ui_texts(language.strip().lower())["widget"],
-        headers={"Cache-Control": "public, max-age=300"},
-    )
+    """The widget's words in the language it asks for (or the nearest we have), and which way
+    that language is written."""
+    shown = ui_language(language)
+    texts = {"language": shown, "dir": direction(shown), **group("widget.", shown)}
+    return JSONResponse(texts, headers={"Cache-Control": "public, max-age=300"})
 
 
 def reply_entries(reply: ChatReply) -> list[Entry]:
     entries = [Entry("bot", m.text, [b.model_dump() for b in m.buttons]) for m in reply.messages]
-    place_cards(entries, {"services": reply.services, "sources": reply.sources})
+    place_cards(
+        entries,
+        {"services": reply.services, "sources": reply.sources},
+        reply_language(reply.language),
+    )
     return entries
 
 
@@ -67,8 +73,12 @@ async def render_chat(
     kommune: str,
     latest: ChatReply | None = None,
     from_rasa: bool = True,
+    chosen_language: str = "",
 ) -> HTMLResponse:
     names = await run_in_threadpool(municipalities, searcher)
+    if latest is not None:
+        # The page is shown in the language the answer was given in.
+        request.state.language = latest.language
     try:
         entries = history(await rasa.events(session)) if SESSION_ID.match(session) else []
     except RasaUnavailable:
@@ -85,8 +95,7 @@ async def render_chat(
         "crisis": any(s.get("crisis") for e in entries for s in e.services)
         or bool(latest and latest.crisis),
         "limited": latest.limited if latest else False,
-        "t": ui_texts()["pages"],
-        "w": ui_texts()["widget"],
+        "chosen_language": chosen_language,
     }
     return templates.TemplateResponse(request, "chat.html", context)
 
@@ -99,11 +108,15 @@ async def chat_page(
     rasa: RasaDep,
     kommune: Annotated[str, Query(max_length=100)] = "",
     s: Annotated[str, Query(max_length=200)] = "",
+    language: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     """The same conversation as the widget, as a plain form: for old browsers and locked-down
     machines. A reload shows the conversation again (read back from Rasa)."""
     session = s if SESSION_ID.match(s) else new_session_id()
-    return await render_chat(request, templates, searcher, rasa, session, kommune.lower())
+    chosen = ui_language(language) if language_code(language) else ""
+    return await render_chat(
+        request, templates, searcher, rasa, session, kommune.lower(), chosen_language=chosen
+    )
 
 
 @router.post("/chat", response_class=HTMLResponse, include_in_schema=False)
@@ -117,13 +130,25 @@ async def chat_post(
     session: Annotated[str, Form(max_length=200)] = "",
     kommune: Annotated[str, Form(max_length=100)] = "",
     restart: Annotated[str, Form(max_length=10)] = "",
+    language: Annotated[str, Form(max_length=20)] = "",
+    detected: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
+    # The language menu, else the language of this message, else the one found before.
+    chosen = language_code(language)
+    request.state.language = chosen or detected or None
     if restart:
         return await render_chat(
-            request, templates, searcher, rasa, new_session_id(), kommune.lower()
+            request,
+            templates,
+            searcher,
+            rasa,
+            new_session_id(),
+            kommune.lower(),
+            chosen_language=chosen and ui_language(chosen),
         )
+    writes = chosen or detect(message[:1000]) or language_code(detected) or None
     reply = await service.reply(
-        ChatRequest(session_id=session, message=message, kommune=kommune or None)
+        ChatRequest(session_id=session, message=message, kommune=kommune or None, language=writes)
     )
     return await render_chat(
         request,
@@ -135,4 +160,5 @@ async def chat_post(
         latest=reply,
         # An empty message is answered without Rasa (the same check the chat service makes).
         from_rasa=bool(clean_message(message)),
+        chosen_language=chosen and ui_language(chosen),
     )

@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
+from knowledge.i18n import text
 from knowledge.search import QueryError
-from knowledge.texts import text
-from widgets.deps import CatalogueDep, SearcherDep
+from widgets.deps import CatalogueDep, LanguageDep, SearcherDep
 from widgets.models import Problem, SearchReply, ServicesReply
 
 router = APIRouter(prefix="/api", tags=["knowledge"])
@@ -17,12 +17,14 @@ router = APIRouter(prefix="/api", tags=["knowledge"])
 @router.get("/search", responses={400: {"model": Problem}})
 async def search(
     searcher: SearcherDep,
+    language: LanguageDep,
     q: Annotated[str, Query(max_length=20_000)] = "",
     kommune: Annotated[str | None, Query(max_length=100)] = None,
     k: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> SearchReply:
     """Services then policy passages for a question, best first; a municipality's own services
-    and national ones, never another municipality's."""
+    and national ones, never another municipality's. `language` (else Accept-Language) picks
+    the language of messages and opening hours."""
 
     def run() -> SearchReply:
         response = searcher().search(q, kommune or None, k=k)
@@ -31,12 +33,13 @@ async def search(
     try:
         return await run_in_threadpool(run)
     except QueryError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from error
+        raise HTTPException(status_code=400, detail=error.say(language)) from error
 
 
 @router.get("/services", responses={400: {"model": Problem}})
 async def services(
     catalogue: CatalogueDep,
+    language: LanguageDep,
     kommune: Annotated[str | None, Query(max_length=100)] = None,
     theme: Annotated[str | None, Query(max_length=50)] = None,
 ) -> ServicesReply:
@@ -44,10 +47,11 @@ async def services(
     slug = (kommune or "").strip().lower() or None
     if slug is not None and slug not in catalogue.municipalities:
         known = ", ".join(sorted(catalogue.municipalities))
-        raise HTTPException(400, detail=text("errors.unknown_kommune", kommune=slug, known=known))
+        detail = text("errors.unknown_kommune", language, kommune=slug, known=known)
+        raise HTTPException(400, detail=detail)
     now = datetime.now().astimezone()
     found = [
-        catalogue.summary(s.id, now, slug)
+        catalogue.summary(s.id, now, slug, language)
         for s in catalogue.for_kommune(slug)
         if theme is None or theme in s.themes
     ]

@@ -13,20 +13,26 @@ from starlette.concurrency import run_in_threadpool
 
 from actions.payload import public_service
 from knowledge.errors import KnowledgeError
+from knowledge.i18n import N_, text
+from knowledge.language import detect
 from knowledge.text import fold
 from widgets.chat import ChatService
 from widgets.models import ChatReply, ChatRequest, Message
 from widgets.settings import WebSettings
 from widgets.sms.render import render
 from widgets.sms.state import Option, SmsState, number_key
-from widgets.texts import ui_text
 
 # Whole-message keywords, compared folded (case, æøå and "ae/oe/aa" spellings alike).
 KEYWORDS = {
     "help": {"hjalp", "help"},
     "stop": {"stop", "stopp"},
-    "restart": {"ny", "start", "forfra"},
+    "restart": {"ny", "start", "forfra", "new", "restart", "start over"},
 }
+# Keywords that also say the person writes English (HELP, NEW): the answer comes in English.
+ENGLISH_KEYWORDS = {"help", "new", "restart", "start over"}
+# An SMS is GSM-7 (knowledge of other scripts would cost 70 characters a segment and show as
+# boxes on old phones), so the gateway writes Danish or English; others read English.
+SMS_LANGUAGES = ("da", "en")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
@@ -38,9 +44,17 @@ class Inbound:
     kommune: str | None = None
 
 
+def _word(text: str) -> str:
+    return " ".join(_PUNCTUATION.sub("", fold(text)).split())
+
+
 def keyword(text: str) -> str | None:
-    word = _PUNCTUATION.sub("", fold(text)).strip()
+    word = _word(text)
     return next((name for name, words in KEYWORDS.items() if word in words), None)
+
+
+def sms_language(language: str | None) -> str:
+    return language if language in SMS_LANGUAGES else "en" if language else "da"
 
 
 class SmsGateway:
@@ -68,17 +82,18 @@ class SmsGateway:
         if verdict == "silent":
             return None
         kommune = inbound.kommune or self.settings.sms_kommune
+        language = await self.language(key, inbound.text)
         if verdict == "warn":
-            return self.own_words("sms.rate_limited")
+            return self.own_words(N_("sms.rate_limited"), language)
         said = keyword(inbound.text)
         if said == "stop":
             await run_in_threadpool(self.forget, key)
-            return self.own_words("sms.stop")
+            return self.own_words(N_("sms.stop"), language)
         if said == "restart":
             await run_in_threadpool(self.forget, key)
-            return self.own_words("sms.restart")
+            return self.own_words(N_("sms.restart"), language)
         if said == "help":
-            return await self.help(kommune)
+            return await self.help(kommune, language)
         message = inbound.text
         choice = inbound.text.strip().rstrip(".")
         if choice.isdigit():
@@ -86,12 +101,12 @@ class SmsGateway:
             if options and 1 <= int(choice) <= len(options):
                 message = options[int(choice) - 1].payload
             elif options:
-                return self.own_words("sms.pick_number")
+                return self.own_words(N_("sms.pick_number"), language)
         reply = await self.chat.reply(
-            ChatRequest(session_id=key, message=message, kommune=kommune, language="da"),
+            ChatRequest(session_id=key, message=message, kommune=kommune, language=language),
             channel="sms",
         )
-        sms = render(reply)
+        sms = render(reply, language=sms_language(language))
         chosen = [Option(b.title, b.payload) for b in sms.options]
         await run_in_threadpool(self.state.remember_options, key, chosen)
         return sms.text
@@ -100,20 +115,38 @@ class SmsGateway:
         self.state.forget(key)
         self.forget_tracker(key)
 
-    def own_words(self, name: str, services: list[dict[str, object]] | None = None) -> str:
-        """The gateway's own texts go through the same renderer: GSM-7, at most 3 segments."""
-        reply = ChatReply(session_id="-", messages=[Message(text=ui_text(name))])
-        reply.services = list(services or [])
-        return render(reply).text
+    async def language(self, key: str, message: str) -> str:
+        """The language this number writes in: kept from its first message that showed it (or an
+        English keyword), Danish until then."""
+        known = await run_in_threadpool(self.state.language, key)
+        word = _word(message)
+        found = "en" if word in ENGLISH_KEYWORDS else None if keyword(message) else detect(message)
+        if found and found != known and (known is None or word in ENGLISH_KEYWORDS):
+            await run_in_threadpool(self.state.remember_language, key, found)
+            return found
+        return known or "da"
 
-    async def help(self, kommune: str | None) -> str:
+    def own_words(
+        self, key: str, language: str, services: list[dict[str, object]] | None = None
+    ) -> str:
+        """The gateway's own texts go through the same renderer: GSM-7, at most 3 segments."""
+        language = sms_language(language)
+        reply = ChatReply(session_id="-", messages=[Message(text=text(key, language))])
+        reply.services = list(services or [])
+        return render(reply, language=language).text
+
+    async def help(self, kommune: str | None, language: str) -> str:
         def door() -> list[dict[str, object]]:
             try:
                 catalogue = self.chat.searcher().catalogue
             except KnowledgeError:
                 return []
             found = catalogue.front_door(kommune) if kommune else None
+            if found is None:
+                return []
             now = datetime.now().astimezone()
-            return [public_service(catalogue.summary(found.id, now, kommune))] if found else []
+            return [
+                public_service(catalogue.summary(found.id, now, kommune, sms_language(language)))
+            ]
 
-        return self.own_words("sms.help", await run_in_threadpool(door))
+        return self.own_words(N_("sms.help"), language, await run_in_threadpool(door))

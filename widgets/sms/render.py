@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge import i18n
+from knowledge.i18n import N_
 from widgets.models import Button, ChatReply, Message
 from widgets.sms.gsm import PART_GSM7, SINGLE_GSM7, segments, septets, shorten, to_gsm7
-from widgets.texts import ui_text
 
 NAME_LIMIT = 60  # septets of a name or option title; longer ones are cut with "..."
 TITLE_LIMIT = 40
@@ -62,16 +63,16 @@ def _clean(text: str) -> str:
     return _PHONE_IN_TEXT.sub(lambda m: dial(m.group()), "\n".join(line for line in lines if line))
 
 
-def _say(key: str, **values: str) -> str:
-    """A text of sms_render.yml, kept GSM-7 whatever someone writes there."""
-    return _clean(ui_text(f"sms_render.{key}", **values))
+def _say(key: str, language: str, **values: str) -> str:
+    """A text of the catalogs, kept GSM-7 whatever a translator writes there."""
+    return _clean(i18n.text(key, language, **values))
 
 
 def _clip(text: str, limit: int) -> str:
     return shorten(" ".join(_clean(text).split()), limit)
 
 
-def _card(service: dict[str, Any]) -> tuple[str, str, list[str]]:
+def _card(service: dict[str, Any], language: str) -> tuple[str, str, list[str]]:
     """Name, how to get in touch, and the extras shown only when there is room."""
     name = _clip(str(service.get("name") or ""), NAME_LIMIT)
     phones = [p.get("number") for p in service.get("phones") or [] if isinstance(p, dict)]
@@ -84,21 +85,21 @@ def _card(service: dict[str, Any]) -> tuple[str, str, list[str]]:
     url = _clean(str(service.get("url") or ""))
     extras = []
     if phone:
-        contact = _say("phone", phone=phone)
+        contact = _say(N_("sms_render.phone"), language, phone=phone)
     elif via_phone and via_name:
-        contact = _say("via_phone", name=via_name, phone=via_phone)
+        contact = _say(N_("sms_render.via_phone"), language, name=via_name, phone=via_phone)
     elif via_phone:
-        contact = _say("phone", phone=via_phone)
+        contact = _say(N_("sms_render.phone"), language, phone=via_phone)
     elif address:
-        contact, address = _say("address", address=address), ""
+        contact, address = _say(N_("sms_render.address"), language, address=address), ""
     elif via_name and via_address:
-        contact = _say("via_address", name=via_name, address=via_address)
+        contact = _say(N_("sms_render.via_address"), language, name=via_name, address=via_address)
     elif url and len(url) <= URL_LIMIT and " " not in url:  # links only where nothing else will do
-        contact = _say("url", url=url)
+        contact = _say(N_("sms_render.url"), language, url=url)
     else:
-        contact = _say("via_only", name=via_name) if via_name else ""
+        contact = _say(N_("sms_render.via_only"), language, name=via_name) if via_name else ""
     if address:
-        extras.append(_say("address", address=address))
+        extras.append(_say(N_("sms_render.address"), language, address=address))
     opening = _clip(str(service.get("opening") or ""), LINE_LIMIT)
     # "Ring og spørg, hvornår der er åbent" under 112 is noise: unknown hours of a crisis line
     # are left out (a line's known hours are kept).
@@ -142,7 +143,7 @@ def _items(reply: ChatReply) -> list[tuple[str, Any, int]]:
     return items
 
 
-def _options(reply: ChatReply) -> tuple[list[Button], str]:
+def _options(reply: ChatReply, language: str) -> tuple[list[Button], str]:
     last = next((m for m in reversed(reply.messages) if m.buttons), None)
     options = []
     for button in last.buttons if last else []:
@@ -151,23 +152,28 @@ def _options(reply: ChatReply) -> tuple[list[Button], str]:
             options.append(Button(title=title, payload=button.payload))
     if not options:
         return [], ""
-    lines = [_say("option", number=str(n), title=b.title) for n, b in enumerate(options, 1)]
+    lines = [
+        _say(N_("sms_render.option"), language, number=str(n), title=b.title)
+        for n, b in enumerate(options, 1)
+    ]
     numbers = ", ".join(str(n) for n in range(1, len(options)))
-    key = "answer_many" if numbers else "answer_one"
-    lines.append(_say(key, numbers=numbers, last=str(len(options))))
+    key = N_("sms_render.answer_many") if numbers else N_("sms_render.answer_one")
+    lines.append(_say(key, language, numbers=numbers, last=str(len(options))))
     return options, "\n".join(lines)
 
 
-def _source(reply: ChatReply) -> str:
+def _source(reply: ChatReply, language: str) -> str:
     for source in reply.sources:
         document, section = source.get("document"), source.get("section")
         if document:
-            key = "source" if section else "source_document"
-            return _clip(_say(key, document=str(document), section=str(section)), LINE_LIMIT)
+            key = N_("sms_render.source") if section else N_("sms_render.source_document")
+            return _clip(
+                _say(key, language, document=str(document), section=str(section)), LINE_LIMIT
+            )
     return ""
 
 
-def _pieces(reply: ChatReply, source: str, options: str) -> list[_Piece]:
+def _pieces(reply: ChatReply, source: str, options: str, language: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     items = _items(reply)
     block, i = 0, 0
@@ -180,11 +186,11 @@ def _pieces(reply: ChatReply, source: str, options: str) -> list[_Piece]:
             continue
         # Consecutive cards reached the same way (often the municipality's switchboard) share one
         # contact line and its extras: three names and one number instead of the number 3 times.
-        name, contact, extras = _card(value)
+        name, contact, extras = _card(value, language)
         names = [(name, priority)]
         i += 1
         while i < len(items) and items[i][0] == "card":
-            other = _card(items[i][1])
+            other = _card(items[i][1], language)
             if other[1:] != (contact, extras):
                 break
             names.append((other[0], items[i][2]))
@@ -234,12 +240,12 @@ def _cut_first(pieces: list[_Piece], chosen: set[int], deferred: list[int], budg
             chosen.add(i)
 
 
-def render(reply: ChatReply, max_segments: int = 3) -> SmsText:
+def render(reply: ChatReply, max_segments: int = 3, language: str = "da") -> SmsText:
     if max_segments < 1:
         raise ValueError("max_segments must be at least 1")
     budget = SINGLE_GSM7 if max_segments == 1 else PART_GSM7 * max_segments
-    options, options_text = _options(reply)
-    pieces = _pieces(reply, _source(reply), options_text)
+    options, options_text = _options(reply, language)
+    pieces = _pieces(reply, _source(reply, language), options_text, language)
     chosen: set[int] = set()
     deferred: list[int] = []
     for i in sorted(range(len(pieces)), key=lambda i: (pieces[i].priority, i)):
@@ -261,6 +267,6 @@ def render(reply: ChatReply, max_segments: int = 3) -> SmsText:
     if segments(text) > max_segments:
         text = _join(pieces, chosen)
     if not text:
-        text = _say("nothing")
+        text = _say(N_("sms_render.nothing"), language)
     # The options piece is always the last one: options count only when their lines are shown.
     return SmsText(text=text, options=options if len(pieces) - 1 in chosen else [])

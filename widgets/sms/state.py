@@ -20,6 +20,7 @@ create table if not exists seen (id text primary key, at real not null);
 create table if not exists hits (key text not null, at real not null);
 create index if not exists hits_key on hits (key, at);
 create table if not exists warned (key text primary key, at real not null);
+create table if not exists languages (key text primary key, language text not null, at real);
 """
 
 
@@ -63,6 +64,18 @@ class SmsState:
             row = db.execute("select options from options where key = ?", (key,)).fetchone()
         return [Option(t, p) for t, p in json.loads(row[0])] if row else []
 
+    def remember_language(self, key: str, language: str) -> None:
+        with closing(self._db()) as db, db:
+            db.execute(
+                "insert or replace into languages (key, language, at) values (?, ?, ?)",
+                (key, language, time.time()),
+            )
+
+    def language(self, key: str) -> str | None:
+        with closing(self._db()) as db:
+            row = db.execute("select language from languages where key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
     def first_time(self, provider: str, message_id: str) -> bool:
         """True the first time a provider's message id is seen; a redelivery gets False."""
         if not message_id:
@@ -92,5 +105,5 @@ class SmsState:
 
     def forget(self, key: str) -> None:
         with closing(self._db()) as db, db:
-            for table in ("options", "hits", "warned"):
+            for table in ("options", "hits", "warned", "languages"):
                 db.execute(f"delete from {table} where key = ?", (key,))

@@ -19,11 +19,14 @@
 
   // Only used if texts.json cannot be fetched, so that the launcher and input still work.
   const FALLBACK = {
-    launcher: 'Få hjælp', launcher_close: 'Luk', title: 'Alle Døre', log_label: 'Samtale',
-    input_label: 'Din besked', send: 'Send', restart: 'Start forfra', you: 'Dig', bot: 'Alle Døre',
-    error: 'Beskeden kom ikke frem. Prøv igen. Er der fare for liv, så ring 112.',
-    crisis_title: 'Ring 112', via: '{name}',
+    'widget.launcher': 'Få hjælp', 'widget.launcher_close': 'Luk', 'widget.title': 'Alle Døre',
+    'widget.log_label': 'Samtale', 'widget.input_label': 'Din besked', 'widget.send': 'Send',
+    'widget.restart': 'Start forfra', 'widget.you': 'Dig', 'widget.bot': 'Alle Døre',
+    'widget.error': 'Beskeden kom ikke frem. Prøv igen. Er der fare for liv, så ring 112.',
+    'widget.crisis_title': 'Ring 112', 'widget.via': '{name}', language: 'da', dir: 'ltr',
   };
+  // The languages the widget's own words exist in, each named in itself, for the menu.
+  const LANGUAGES = { da: 'Dansk', en: 'English', uk: 'Українська', ar: 'العربية' };
 
   // Build an element: el('p', {className: 'x', hidden: true}, 'text', child). Children that are
   // strings become text nodes, so data can never turn into markup.
@@ -89,8 +92,11 @@
       this.started = true;
       this.base = this.getAttribute('api') || location.origin;
       this.kommune = this.getAttribute('kommune') || null;
-      this.language = this.getAttribute('language') || 'da';
+      // The language the host page set, if any; else the one the conversation found, else the
+      // page's own, else Danish. With none set, the server detects it from the first message.
+      this.language = this.getAttribute('language') || null;
       this.key = `alledoere:${this.kommune || '-'}`;
+      this.state = this.load();
       // Hidden until both the stylesheet and the texts are in: no flash of an unstyled button.
       this.hidden = true;
       const link = el('link', { rel: 'stylesheet', href: `${this.base}/static/widget.css` });
@@ -99,16 +105,21 @@
         link.addEventListener('error', resolve); // unstyled but usable beats invisible
       });
       this.root.append(link);
-      Promise.all([this.loadTexts(), styled]).then(([texts]) => {
-        this.t = texts;
+      Promise.all([this.loadTexts(this.uiLanguage()), styled]).then(([texts]) => {
+        this.words = texts;
         this.build();
         this.restore();
         this.hidden = false;
       });
     }
 
-    async loadTexts() {
-      const url = `${this.base}/widget/texts.json?language=${encodeURIComponent(this.language)}`;
+    uiLanguage() {
+      const page = (document.documentElement.lang || '').slice(0, 2).toLowerCase();
+      return this.state.language || this.language || (LANGUAGES[page] ? page : 'da');
+    }
+
+    async loadTexts(language) {
+      const url = `${this.base}/widget/texts.json?language=${encodeURIComponent(language)}`;
       try {
         const response = await fetchWithin(url);
         if (!response.ok) throw new Error(String(response.status));
@@ -118,24 +129,42 @@
       }
     }
 
-    text(key) {
-      return String(this.t[key] || '');
+    // Redraw everything in another language: the person chose it, or wrote in it.
+    async switchLanguage(language) {
+      if (!language || language === this.words.language) return;
+      this.state.language = language;
+      this.save();
+      const words = await this.loadTexts(language);
+      const typed = this.input.value;
+      const open = !this.panel.hidden;
+      const focused = this.root.activeElement === this.languageMenu;
+      this.words = words;
+      this.root.querySelector('.widget').remove();
+      this.build();
+      this.renderAll();
+      this.input.value = typed;
+      if (open) this.open(false);
+      if (focused) this.languageMenu.focus();
+    }
+
+    t(key) {
+      return String(this.words[key] || '');
     }
 
     build() {
-      const t = (key) => this.text(key);
+      const t = (key) => this.t(key);
       this.launcher = el('button', {
         type: 'button', className: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'adc-panel',
         onclick: () => (this.panel.hidden ? this.open(true) : this.close(true)),
-      }, el('span', { className: 'launcher-icon', 'aria-hidden': 'true' }), t('launcher'));
+      }, el('span', { className: 'launcher-icon', 'aria-hidden': 'true' }), t('widget.launcher'));
 
       this.crisis = el('div', { className: 'crisis', hidden: true });
       this.log = el('div', {
-        className: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('log_label'), tabindex: '0',
+        className: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('widget.log_label'), tabindex: '0',
       });
       this.status = el('p', { className: 'status', role: 'status' });
       this.input = el('textarea', {
-        id: 'adc-input', rows: '2', placeholder: t('placeholder') || null, autocomplete: 'off',
+        id: 'adc-input', rows: '2', placeholder: t('widget.placeholder') || null, autocomplete: 'off',
         onkeydown: (event) => {
           // Enter sends; Shift+Enter is a new line; an IME composing a character is left alone.
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -144,36 +173,50 @@
           }
         },
       });
-      this.sendButton = el('button', { type: 'submit', className: 'send' }, t('send'));
+      this.sendButton = el('button', { type: 'submit', className: 'send' }, t('widget.send'));
       const form = el('form', {
         className: 'compose',
         onsubmit: (event) => {
           event.preventDefault();
           this.submit();
         },
-      }, el('label', { for: 'adc-input', className: 'vh' }, t('input_label')), this.input, this.sendButton);
+      }, el('label', { for: 'adc-input', className: 'vh' }, t('widget.input_label')), this.input, this.sendButton);
 
       const tools = el('div', { className: 'tools' },
-        t('human_message') && el('button', {
+        t('widget.human_message') && el('button', {
           type: 'button', className: 'tool',
-          onclick: () => this.send(t('human_message'), t('human_message')),
-        }, t('human') || t('human_message')),
-        el('button', { type: 'button', className: 'tool', onclick: () => this.restart() }, t('restart')));
+          // The intent itself, so it is understood whatever language the words are in.
+          onclick: () => this.send('/ask_human', t('widget.human_message')),
+        }, t('widget.human') || t('widget.human_message')),
+        el('button', { type: 'button', className: 'tool', onclick: () => this.restart() }, t('widget.restart')));
+
+      // Each language is named in itself, and marked as such, so a screen reader says it right.
+      const current = this.words.language || 'da';
+      this.languageMenu = el('select', {
+        id: 'adc-language', className: 'language',
+        onchange: (event) => this.switchLanguage(event.target.value),
+      }, Object.entries(LANGUAGES).map(([code, name]) => {
+        const option = el('option', { value: code, lang: code }, name);
+        option.selected = code === current;
+        return option;
+      }));
+      tools.append(el('span', { className: 'language-choice' },
+        el('label', { for: 'adc-language' }, t('widget.language')), this.languageMenu));
 
       this.panel = el('section', {
         id: 'adc-panel', className: 'panel', role: 'dialog', 'aria-modal': 'false',
-        'aria-labelledby': 'adc-title', lang: this.language, hidden: true,
+        'aria-labelledby': 'adc-title', lang: current, dir: this.words.dir || 'ltr', hidden: true,
       },
       el('div', { className: 'head' },
-        el('h2', { id: 'adc-title', className: 'title' }, t('title')),
+        el('h2', { id: 'adc-title', className: 'title' }, t('widget.title')),
         el('button', {
-          type: 'button', className: 'close', 'aria-label': t('launcher_close'), onclick: () => this.close(true),
+          type: 'button', className: 'close', 'aria-label': t('widget.launcher_close'), onclick: () => this.close(true),
         }, el('span', { 'aria-hidden': 'true' }, '×'))),
       this.crisis, this.log, this.status, form, tools);
 
       // Escape anywhere in the widget (panel or launcher) closes and returns focus to the launcher.
       this.root.append(el('div', {
-        className: 'widget', lang: this.language,
+        className: 'widget', lang: current, dir: this.words.dir || 'ltr',
         onkeydown: (event) => {
           if (event.key === 'Escape' && !this.panel.hidden) {
             event.preventDefault();
@@ -220,7 +263,7 @@
     }
 
     renderAll() {
-      const greeting = this.text('subtitle');
+      const greeting = this.t('widget.subtitle');
       this.log.replaceChildren(...(greeting ? [this.bubble('bot', greeting)] : []));
       for (const turn of this.state.turns) {
         if (turn.user !== undefined) this.log.append(this.bubble('user', turn.user));
@@ -267,7 +310,7 @@
       this.busy = true;
       this.sendButton.disabled = true;
       this.log.setAttribute('aria-busy', 'true');
-      this.status.textContent = this.text('thinking');
+      this.status.textContent = this.t('widget.thinking');
       const generation = this.generation;
       const pending = this.bubble('user', shown);
       this.log.append(pending);
@@ -289,10 +332,15 @@
         this.pruneChoices();
         this.renderCrisis();
         this.scrollTo(pending);
+        // The server found the language the person writes in: show the widget in it too.
+        if (reply.language && !this.state.language && !this.language) {
+          await this.switchLanguage(reply.language);
+          this.input.focus();
+        }
       } else {
         // Nothing lost: the unsent bubble goes, the text goes back into the input.
         pending.remove();
-        const error = this.bubble('bot', this.text('error'), 'error');
+        const error = this.bubble('bot', this.t('widget.error'), 'error');
         this.log.append(error);
         this.scrollTo(error);
         // Whatever was typed while waiting stays, after the message that failed.
@@ -312,7 +360,10 @@
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
-          session_id: this.state.session, message, kommune: this.kommune, language: this.language,
+          session_id: this.state.session,
+          message,
+          kommune: this.kommune,
+          language: this.state.language || this.language,
         }),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -332,11 +383,12 @@
       } catch { /* nothing stored */ }
       this.generation += 1;
       this.idle();
-      this.state = AlleDoereChat.empty(!this.panel.hidden);
+      // A new conversation, in the same language.
+      this.state = { ...AlleDoereChat.empty(!this.panel.hidden), language: this.state.language };
       this.save();
       this.renderAll();
       this.input.value = '';
-      this.status.textContent = this.text('cleared');
+      this.status.textContent = this.t('widget.cleared');
       this.input.focus();
     }
 
@@ -360,8 +412,8 @@
       if (!this.state.crisis) return this.crisis.replaceChildren();
       const lines = this.state.crisisLines;
       this.crisis.replaceChildren(
-        el('p', { className: 'crisis-title' }, el('a', { href: 'tel:112' }, this.text('crisis_title'))),
-        lines.length ? el('p', {}, this.text('crisis_lines')) : null,
+        el('p', { className: 'crisis-title' }, el('a', { href: 'tel:112' }, this.t('widget.crisis_title'))),
+        lines.length ? el('p', {}, this.t('widget.crisis_lines')) : null,
         lines.length ? el('ul', {}, lines.map((line) => el('li', {},
           `${line.name}: `, el('a', { href: telHref(line.phone) }, line.phone)))) : null);
     }
@@ -369,7 +421,7 @@
     // ---- rendering ----
 
     bubble(who, text, extra) {
-      const name = who === 'user' ? this.text('you') : this.text('bot');
+      const name = who === 'user' ? this.t('widget.you') : this.t('widget.bot');
       return el('div', { className: `msg ${who}${extra ? ` ${extra}` : ''}` },
         el('span', { className: 'vh' }, `${name}: `), String(text ?? ''));
     }
@@ -397,10 +449,10 @@
       for (const source of reply.sources || []) {
         const where = [source.document, source.section].filter(Boolean).join(', ');
         out.append(el('details', { className: 'source' },
-          el('summary', {}, `${this.text('sources')}: ${where}`),
+          el('summary', {}, `${this.t('widget.sources')}: ${where}`),
           el('p', {}, source.excerpt || '')));
       }
-      if (reply.limited) out.append(el('p', { className: 'notice' }, this.text('limited')));
+      if (reply.limited) out.append(el('p', { className: 'notice' }, this.t('widget.limited')));
       return out;
     }
 
@@ -413,25 +465,25 @@
     }
 
     card(svc) {
-      const t = (key) => this.text(key);
+      const t = (key) => this.t(key);
       const line = (label, ...value) => el('p', { className: 'line' }, el('span', { className: 'label' }, `${label}: `), ...value);
       const phone = svc.phone || (svc.phones && svc.phones[0] && svc.phones[0].number);
       const via = !phone && svc.via ? svc.via : null;
       const parts = [];
-      if (phone) parts.push(line(t('phone'), el('a', { href: telHref(phone) }, phone)));
+      if (phone) parts.push(line(t('widget.phone'), el('a', { href: telHref(phone) }, phone)));
       if (via) {
-        parts.push(el('p', { className: 'via' }, t('via').replace('{name}', via.name || '')));
-        if (via.phone) parts.push(line(t('phone'), el('a', { href: telHref(via.phone) }, via.phone)));
+        parts.push(el('p', { className: 'via' }, t('widget.via').replace('{name}', via.name || '')));
+        if (via.phone) parts.push(line(t('widget.phone'), el('a', { href: telHref(via.phone) }, via.phone)));
       }
       const address = svc.address || (via && via.address);
-      if (address) parts.push(line(t('address'), address));
+      if (address) parts.push(line(t('widget.address'), address));
       const url = safeUrl(svc.url || (via && !via.phone && !via.address ? via.url : ''));
       if (url && !phone && !address && !(via && via.phone)) {
-        parts.push(line(t('website'), el('a', { href: url }, url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, ''))));
+        parts.push(line(t('widget.website'), el('a', { href: url }, url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, ''))));
       }
       parts.push(this.opening(svc));
       return el('article', { className: `card${svc.crisis ? ' card-crisis' : ''}` },
-        el('span', { className: 'vh' }, `${t('bot')}: `),
+        el('span', { className: 'vh' }, `${t('widget.bot')}: `),
         el('h3', { className: 'card-name' }, svc.name || ''),
         svc.description ? el('p', { className: 'what' }, firstSentence(svc.description)) : null,
         ...parts);
@@ -442,7 +494,7 @@
     opening(svc) {
       const sentence = svc.opening || '';
       const state = svc.open_now === true ? 'open' : svc.open_now === false ? 'closed' : 'unknown';
-      const badge = state === 'open' ? this.text('open_now') : state === 'closed' ? this.text('closed_now') : '';
+      const badge = state === 'open' ? this.t('widget.open_now') : state === 'closed' ? this.t('widget.closed_now') : '';
       const word = badge.split(/\s+/)[0].toLowerCase();
       const showBadge = badge && !(word && sentence.toLowerCase().startsWith(word));
       if (!sentence && !showBadge) return null;

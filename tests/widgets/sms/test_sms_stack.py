@@ -93,3 +93,25 @@ def test_the_simulator_shows_each_reply_with_encoding_and_segments(
     url = f"{running_stack.settings.app_url}/sms/twilio?kommune=faxe"
     reply = send(url, WebSettings().twilio_auth_token, "+4520000006", "jeg er så ensom")
     assert reply and describe(reply).startswith("[GSM-7, ")
+
+
+def test_a_whole_conversation_in_english_by_sms(running_stack: Supervisor) -> None:
+    phone = OldPhone(running_stack, "+4520000011", "svendborg")
+    first = phone.text("i have nowhere to sleep tonight")
+    assert "Reply 1, 2 or 3" in first, first
+    assert "Phone" in first or "Call" in first, first
+    more = phone.text("1")  # More options
+    assert "Svar" not in more and ("Phone" in more or "Call" in more or "Contact" in more), more
+    human = phone.text("2")  # Talk to a person
+    assert any(ch.isdigit() for ch in human) and "Svar" not in human, human
+    assert "NEW" in phone.text("HELP")
+    assert "deleted" in phone.text("STOP").lower()
+
+
+def test_ukrainian_by_sms_is_answered_in_english_with_an_interpreter_offer(
+    running_stack: Supervisor,
+) -> None:
+    reply = OldPhone(running_stack, "+4520000012", "svendborg").text(
+        "Мені нема де спати, мене виселили з квартири"
+    )
+    assert "tolk" in reply and "interpreter" in reply, reply
