@@ -388,7 +388,7 @@ test('a whole conversation in English: the widget follows the language the perso
   // A quick reply in English, then a person to talk to.
   await widget(page).getByRole('button', { name: 'More options', exact: true }).last().click();
   await replies(page).nth(1).waitFor(WAIT);
-  await widget(page).getByRole('button', { name: english.human, exact: true }).click();
+  await widget(page).locator('.tools').getByRole('button', { name: english.human, exact: true }).click();
   await replies(page).nth(2).waitFor(WAIT);
   const human = await replies(page).nth(2).textContent();
   assert.match(human, /talk to|person/i, `a person to talk to, in English: ${human}`);

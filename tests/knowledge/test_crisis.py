@@ -73,6 +73,84 @@ def test_hard_negatives_are_not_a_crisis(detector: CrisisDetector, message: str)
     assert detector.detect(message) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("I'm going to kill myself tonight", "suicide"),
+        ("i dont want to be alive anymore", "suicide"),
+        ("wanna die", "suicide"),
+        ("im on the roof and going to jump", "suicide"),
+        ("standing on the railway bridge waiting for the train", "suicide"),
+        ("by the time you read this ill be gone", "suicide"),
+        ("tied the rope to the beam in the loft", "suicide"),
+        ("blood everywhere, I cut my wrist too deep", "suicide"),
+        ("took every pill in the cupboard 20 minutes ago", "overdose"),
+        ("took 30 sleeping pills with a bottle of wine", "overdose"),
+        ("my friend took too much heroin and won't respond", "overdose"),
+        ("my boyfriend took fentanyl and his lips are blue", "overdose"),
+        ("she drank bleach", "overdose"),
+        # Folding makes "doesn't" "dosn t" (oe -> o); the pattern has to be written that way.
+        ("he took his pills on top and doesn't react when i shake him", "overdose"),
+        ("cant breathe", "overdose"),
+        ("he is killing me", "violence"),
+        ("he is holding a knife to my throat", "violence"),
+        ("my boyfriend just punched me and he's coming back", "violence"),
+        ("locked myself in the bathroom and he is kicking the door in", "violence"),
+        ("someone is climbing in through the window", "violence"),
+        ("a man is following me right now and i am scared", "violence"),
+        ("im 12 and mum hasnt been home for 3 days and we have no food", "child"),
+        ("im 13 and my dad is hitting me right now", "child"),
+        ("my dad is beating my little brother right now", "child_other"),
+        ("a toddler is alone on a balcony on the 5th floor", "child_other"),
+    ],
+)
+def test_english_direct_statements_are_a_crisis(
+    detector: CrisisDetector, message: str, kind: str
+) -> None:
+    found = detector.detect(message)
+    assert found is not None, message
+    assert found.kind == kind, (message, found.matched)
+    assert found.lines[0] == "national-112"
+
+
+# Past events, bereavement, recovery, third parties talked about, media titles and figures of
+# speech. Past violence is not acute, as in Danish ("slog mig for to år siden").
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i tried to take my life 5 years ago, now i want to see a psychologist",
+        "my son tried to kill himself last year, how do i talk to him about it now",
+        "discharged after a suicide attempt and want follow up",
+        "bereaved by suicide",
+        "my dad died by suicide when i was 15, is there anyone i can talk to",
+        "i lost my daughter to an overdose and need grief support",
+        "my daughter was admitted after an overdose and comes home next week",
+        "my suicidal thoughts are gone after treatment but i want to keep having sessions",
+        "what is suicide squad about",
+        "going to ikea on a saturday was a suicide mission",
+        "what is the film where he jumps off a bridge at the start",
+        "just killing time at the station",
+        "my phone is dead",
+        "this job is killing me",
+        "i could murder a pizza",
+        "dying to see the film",
+        "cut myself shaving",
+        "tetanus shot, cut myself on something rusty",
+        "overdosed on netflix this weekend",
+        "he hit me last year and i need to talk to someone about it",
+        "he hit me when i was pregnant, the baby is 2 now and i want to talk to someone",
+        "i don't want to live in this flat anymore",
+        "im taking my life back after addiction",
+        "is it legal to carry a folding knife",
+        "how do i tie a rope to a swing in a tree",
+        "my caseworker doesnt respond to my emails",
+        "im 16 and want to move out, can the council help",
+    ],
+)
+def test_english_hard_negatives_are_not_a_crisis(detector: CrisisDetector, message: str) -> None:
+    assert detector.detect(message) is None, detector.detect(message)
+
+
 def test_every_line_is_a_crisis_service_in_the_catalogue(
     detector: CrisisDetector, catalogue: Catalogue
 ) -> None:

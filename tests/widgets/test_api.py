@@ -61,10 +61,16 @@ def test_openapi_documents_the_interface(client: TestClient) -> None:
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
-def test_widget_texts_fall_back_to_danish(client: TestClient) -> None:
+def test_widget_texts_in_each_language_and_english_for_the_rest(client: TestClient) -> None:
     danish = client.get("/widget/texts.json", params={"language": "da"}).json()
-    assert danish["human"] == "Tal med et menneske"
-    assert client.get("/widget/texts.json", params={"language": "xx"}).json() == danish
+    assert danish["widget.human"] == "Tal med et menneske"
+    assert danish["language"] == "da" and danish["dir"] == "ltr"
+    english = client.get("/widget/texts.json", params={"language": "en"}).json()
+    assert english["widget.human"] != danish["widget.human"]
+    assert client.get("/widget/texts.json", params={"language": "pl"}).json() == english
+    arabic = client.get("/widget/texts.json", params={"language": "ar-EG"}).json()
+    assert arabic["dir"] == "rtl" and arabic["language"] == "ar"
+    assert set(arabic) == set(danish)
 
 
 def test_pages_send_a_content_security_policy(client: TestClient) -> None:

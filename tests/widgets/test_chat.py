@@ -44,7 +44,12 @@ def test_the_session_is_anonymous_random_and_kept(client: TestClient, rasa: Fake
     assert len(first["session_id"]) >= 16 and second["session_id"] == first["session_id"]
     sender, _, metadata = rasa.sent[0]
     assert sender == first["session_id"]
-    assert metadata == {"kommune": "svendborg", "language": "da", "channel": "web"}
+    assert metadata == {
+        "kommune": "svendborg",
+        "language": "da",
+        "user_language": "da",
+        "channel": "web",
+    }
 
 
 def test_odd_session_ids_and_municipalities_start_clean(client: TestClient, rasa: FakeRasa) -> None:

@@ -110,7 +110,7 @@ def test_a_service_page_shows_legal_basis_and_its_policy(staff_client: TestClien
     assert f"<cite>{policy_title('svendborg')}</cite>" in page.text
     assert "<blockquote>" in page.text
     assert "Hvor er oplysningerne tjekket?" in page.text and "kriminalforsorgen.dk" in page.text
-    assert 'href="/staff/service/svendborg-socialafdeling/card"' in page.text
+    assert 'href="/staff/service/svendborg-socialafdeling/card?kommune=&amp;language=da"' in page.text
 
 
 def test_a_national_service_cites_the_chosen_municipalitys_policy(
@@ -119,7 +119,7 @@ def test_a_national_service_cites_the_chosen_municipalitys_policy(
     page = staff_client.get("/staff/service/national-reden", params={"kommune": "faxe"})
     assert page.status_code == 200
     assert set(re.findall(r"<cite>([^<]+)</cite>", page.text)) == {policy_title("faxe")}
-    assert 'href="/staff/service/national-reden/card?kommune=faxe"' in page.text
+    assert 'href="/staff/service/national-reden/card?kommune=faxe&amp;language=da"' in page.text
 
 
 def test_the_card_has_the_phone_and_no_form_fields(staff_client: TestClient) -> None:
@@ -190,7 +190,7 @@ def test_pages_keep_to_the_content_security_policy(staff_client: TestClient, pat
     page = staff_client.get(path)
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", page.text)
-    assert '<main id="main"' in page.text and '<html lang="da">' in page.text
+    assert '<main id="main"' in page.text and '<html lang="da" dir="ltr">' in page.text
     assert page.headers["cache-control"] == "no-store"
 
 
