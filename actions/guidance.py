@@ -29,9 +29,8 @@ from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 MAX_SERVICES = 3
-# For a person who writes neither Danish nor English (bot/domain/languages.yml): a note that we
-# answer in English, and how to get an interpreter, in their own language where we have it.
-LANGUAGE_NOTES = {"uk": "utter_language_note_uk", "ar": "utter_language_note_ar"}
+# For a person who writes neither Danish nor English (bot/domain/languages.yml): first, that we
+# answer in English and how to get an interpreter, in their own language where we have it.
 INTERPRETER_OFFERS = {"uk": "utter_interpreter_uk", "ar": "utter_interpreter_ar"}
 SEARCH_DEPTH = 40
 POLICY_MARK = "policy:"
@@ -164,12 +163,6 @@ def other_language(tracker: Tracker) -> str | None:
     return "en" if channel == "sms" else writes
 
 
-def note_language(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    writes = other_language(tracker)
-    if writes is not None:
-        dispatcher.utter_message(response=LANGUAGE_NOTES.get(writes, "utter_language_note"))
-
-
 def offer_interpreter(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     writes = other_language(tracker)
     if writes is not None:
@@ -241,8 +234,8 @@ class ActionGuide(Action):
                 dispatcher, meaning.crisis.kind, kommune, meaning.themes, language=language
             )
         if meaning.out_of_scope:
-            shown = out_of_scope(dispatcher, kommune, language)
             offer_interpreter(dispatcher, tracker)
+            shown = out_of_scope(dispatcher, kommune, language)
             send_payload(dispatcher, services=shown, kommune=kommune, out_of_scope=True)
             return events
         if not known:
@@ -265,9 +258,8 @@ class ActionGuide(Action):
         kommune: str | None,
         tracker: Tracker,
     ) -> list[dict[str, Any]]:
-        note_language(dispatcher, tracker)
-        shown = guide(dispatcher, found, themes, kommune, reply_language(tracker))
         offer_interpreter(dispatcher, tracker)
+        shown = guide(dispatcher, found, themes, kommune, reply_language(tracker))
         dispatcher.utter_message(response="utter_next")
         crisis = bool(tracker.get_slot("crisis"))
         send_payload(dispatcher, services=shown, themes=themes, kommune=kommune, crisis=crisis)

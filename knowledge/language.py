@@ -10,6 +10,8 @@ test_language.py holds the figures).
 from functools import lru_cache
 from typing import Any
 
+from knowledge.i18n import language_code, reply_language
+
 # Languages the model chooses among for Latin script; Scandinavian ones count as Danish.
 LATIN = ("da", "en", "pl", "so", "tr", "de", "sv", "no", "nl", "fr", "es", "ro", "lt")
 CYRILLIC = ("uk", "ru", "bg")
@@ -57,3 +59,14 @@ def detect(text: str) -> str | None:
     if probability < SURE or len(text.split()) < MIN_WORDS:
         return None
     return str(language)
+
+
+def resolve(given: str | None, message: str) -> str:
+    """What the person writes: what the channel says, else what the message is in, else Danish."""
+    return language_code(given) or detect(message[:1000]) or "da"
+
+
+def language_metadata(writes: str) -> dict[str, str]:
+    """What a channel tells Rasa (bot/addons/language.py): the language to answer in, and the
+    one the person writes."""
+    return {"language": reply_language(writes), "user_language": writes}

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from actions.cards import has_door
+from knowledge.language import detect, language_metadata
 from stack.conversation import Reply, choose_kommune, send
 from stack.settings import PROJECT_DIR
 
@@ -23,6 +24,8 @@ CONVERSATIONS = PROJECT_DIR / "bot" / "eval" / "conversations.yml"
 # Written blind after everything was tuned, and never tuned on: the honest figure for new text.
 HELDOUT = PROJECT_DIR / "bot" / "eval" / "heldout.yml"
 DEVSET = PROJECT_DIR / "knowledge" / "eval" / "devset.yml"
+# English and five other languages, written blind: each case names the language it is in.
+LANGUAGES = PROJECT_DIR / "bot" / "eval" / "languages.yml"
 LINE_NUMBERS = {
     "112": "112",
     "livslinien": "70 201 201",
@@ -49,6 +52,7 @@ class Outcome:
     line_shown: bool = False
     out_of_scope: bool = False
     door: bool = False
+    language_found: bool = True  # the language detected is the one the case is written in
     transcript: list[str] = field(default_factory=list)
 
 
@@ -57,11 +61,15 @@ def converse(rasa_url: str, case: dict[str, Any]) -> Outcome:
     expected = dict(case.get("expect") or {})
     outcome = Outcome(case["id"], case["kind"], [], expected)
     last: Reply | None = None
+    # As the app does: the language of the first message that shows one, kept after that.
+    writes: str | None = None
     for turn in case["turns"]:
-        reply = send(rasa_url, sender, turn)
+        writes = writes or detect(turn)
+        metadata = language_metadata(writes or "da")
+        reply = send(rasa_url, sender, turn, metadata)
         outcome.transcript += [f"> {turn}", *reply.texts]
         if reply.asks_kommune:
-            reply = send(rasa_url, sender, choose_kommune(case.get("kommune")))
+            reply = send(rasa_url, sender, choose_kommune(case.get("kommune")), metadata)
             outcome.transcript += [f"> [{case.get('kommune') or 'ved ikke'}]", *reply.texts]
         if reply.crisis and reply.texts and "112" in reply.texts[0]:
             outcome.crisis_first = True
@@ -73,6 +81,7 @@ def converse(rasa_url: str, case: dict[str, Any]) -> Outcome:
     if last is not None:
         outcome.themes = last.themes
         outcome.out_of_scope = last.out_of_scope
+    outcome.language_found = (writes or "da") == case.get("language", "da")
     return outcome
 
 
@@ -126,6 +135,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         ),
         "needs_taken_as_out_of_scope": rate([o.out_of_scope for o in single + by.get("multi", [])]),
         "human_door": rate([o.door for o in outcomes]),
+        "language_detected": rate([o.language_found for o in outcomes]),
         "cases": {kind: len(items) for kind, items in sorted(by.items())},
     }
     return figures
@@ -155,6 +165,10 @@ def evaluate(rasa_url: str, out_dir: Path, workers: int = 4) -> dict[str, dict[s
     sets = {"dev": yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8")) + devset_cases()}
     if HELDOUT.exists():
         sets["heldout"] = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
+    if LANGUAGES.exists():
+        languages = yaml.safe_load(LANGUAGES.read_text(encoding="utf-8"))
+        sets["english"] = [c for c in languages if c.get("language") == "en"]
+        sets["other"] = [c for c in languages if c.get("language") != "en"]
     results: dict[str, dict[str, Any]] = {}
     wrong: dict[str, list[dict[str, Any]]] = {}
     with ThreadPoolExecutor(workers) as pool:

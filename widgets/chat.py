@@ -22,8 +22,8 @@ from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE, public_service
 from knowledge.crisis import get_detector
 from knowledge.errors import KnowledgeError
-from knowledge.i18n import language_code, reply_language, text, ui_language
-from knowledge.language import detect
+from knowledge.i18n import reply_language, text, ui_language
+from knowledge.language import language_metadata, resolve
 from knowledge.search import Searcher
 from widgets.metrics import Metrics
 from widgets.models import Button, ChatReply, ChatRequest, Message
@@ -105,7 +105,7 @@ class ChatService:
         session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
         session_id = session_id or new_session_id()
         # What the person writes: what the widget or client says, else what the message is in.
-        language = language_code(request.language) or detect(request.message[:1000]) or "da"
+        language = resolve(request.language, request.message)
         try:
             return await self._reply(request, session_id, language, channel)
         except Exception:
@@ -132,12 +132,7 @@ class ChatService:
         if len(message) > self.settings.max_message_chars:
             message = message[: self.settings.max_message_chars]
             notes.append(Message(text=text("chat.too_long", language)))
-        metadata = {
-            "kommune": kommune,
-            "language": reply_language(language),
-            "user_language": language,
-            "channel": channel,
-        }
+        metadata = {"kommune": kommune, **language_metadata(language), "channel": channel}
         try:
             said = await self.rasa.send(session_id, message, metadata)
         except RasaUnavailable:

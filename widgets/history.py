@@ -5,6 +5,10 @@ from typing import Any
 
 from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE
+from knowledge.i18n import text
+
+# The payload of the "talk to a person" button on the page without JavaScript.
+ASK_HUMAN = "/ask_human"
 
 
 @dataclass
@@ -27,6 +31,8 @@ def history(events: list[dict[str, Any]]) -> list[Entry]:
             language = "en" if event.get("value") == "en" else "da"
         if event.get("event") == "user":
             said = str(event.get("text") or "")
+            if said == ASK_HUMAN and said not in titles:
+                said = text("widget.human_message", language)  # the page's own button
             if said.startswith("/"):
                 said = titles.get(said, "")
             if said:

@@ -110,7 +110,9 @@ def test_a_service_page_shows_legal_basis_and_its_policy(staff_client: TestClien
     assert f"<cite>{policy_title('svendborg')}</cite>" in page.text
     assert "<blockquote>" in page.text
     assert "Hvor er oplysningerne tjekket?" in page.text and "kriminalforsorgen.dk" in page.text
-    assert 'href="/staff/service/svendborg-socialafdeling/card?kommune=&amp;language=da"' in page.text
+    assert (
+        'href="/staff/service/svendborg-socialafdeling/card?kommune=&amp;language=da"' in page.text
+    )
 
 
 def test_a_national_service_cites_the_chosen_municipalitys_policy(
