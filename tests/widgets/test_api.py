@@ -79,3 +79,22 @@ def test_pages_send_a_content_security_policy(client: TestClient) -> None:
     assert 'data-kommune="nyborg"' in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_errors_speak_the_language_asked_for(client: TestClient) -> None:
+    english = client.get("/api/services", params={"kommune": "xx", "language": "en"})
+    danish = client.get("/api/services", params={"kommune": "xx"})
+    assert english.status_code == danish.status_code == 400
+    assert english.json()["detail"] != danish.json()["detail"]
+    broken = client.post(
+        "/api/chat",
+        content=b"{not json",
+        headers={"Content-Type": "application/json", "Accept-Language": "en"},
+    )
+    assert broken.status_code == 422 and "JSON" in broken.json()["detail"]
+    assert (
+        broken.json()["detail"]
+        != client.post(
+            "/api/chat", content=b"{not json", headers={"Content-Type": "application/json"}
+        ).json()["detail"]
+    )

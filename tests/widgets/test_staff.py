@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from knowledge.catalogue import Catalogue
 from knowledge.errors import KnowledgeError
@@ -229,3 +230,33 @@ def test_a_missing_index_is_a_kind_page_not_json() -> None:
         assert page.status_code == 503
         assert page.headers["content-type"].startswith("text/html")
         assert "Søgningen virker ikke lige nu" in page.text
+
+
+def test_the_console_in_english_and_in_arabic(
+    staff_client: TestClient, catalogue: Catalogue
+) -> None:
+    english = staff_client.get("/staff", params={"language": "en", "kommune": "svendborg"})
+    assert english.status_code == 200
+    assert '<html lang="en" dir="ltr">' in english.text
+    assert "Find help" in english.text and "Find hjælp" not in english.text
+    assert "Housing and homelessness" in english.text  # the theme menu
+    # The service's own texts come in English too (knowledge/catalogue/translations/en.yml).
+    service = staff_client.get(
+        "/staff/service/svendborg-socialafdeling", params={"language": "en"}
+    ).text
+    record = catalogue.services["svendborg-socialafdeling"]
+    eligibility = catalogue.translated(record, "eligibility", "en")
+    assert eligibility != record.eligibility and str(escape(eligibility)) in service
+    assert 'href="/staff?kommune=&amp;language=en"' in service
+    arabic = staff_client.get("/staff", params={"language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    # The menu offers each language, named in itself.
+    for name in ("Dansk", "English", "Українська", "العربية"):
+        assert name in english.text
+
+
+def test_the_browser_language_picks_the_console_language(staff_client: TestClient) -> None:
+    page = staff_client.get("/staff", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})
+    assert '<html lang="uk" dir="ltr">' in page.text
+    bad = staff_client.get("/staff", params={"kommune": "xx", "language": "en"})
+    assert bad.status_code == 400 and "municipality" in bad.text.lower()
