@@ -379,7 +379,8 @@ test('a whole conversation in English: the widget follows the language the perso
   await openPanel(page);
   const first = await ask(page, 'i have nowhere to sleep tonight');
   // The widget's own words switch to English once the server has heard English.
-  await widget(page).locator('.widget[lang="en"]').waitFor(WAIT);
+  // (.widget only holds the fixed-position panel and launcher: attached, not "visible".)
+  await widget(page).locator('.widget[lang="en"]').waitFor({ ...WAIT, state: 'attached' });
   await widget(page).getByRole('button', { name: english.restart, exact: true }).waitFor(WAIT);
   const said = await widget(page).locator('.reply').first().textContent();
   assert.match(said, /places|help/i, `the bot answers in English: ${said}`);
