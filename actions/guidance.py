@@ -189,10 +189,9 @@ class ActionGuide(Action):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         turn = latest_turn(tracker)
         language = reply_language(tracker)
-        if user_language(tracker) not in ("da", "en") and not turn.is_button:
-            # The classifier knows Danish and English only: its guess at another language is
-            # noise, so the multilingual search alone says what the message is about.
-            turn.ranking = []
+        # The classifier knows Danish and English only: for another language the multilingual
+        # search alone says what the message is about.
+        other = user_language(tracker) not in ("da", "en")
         events = role_events(tracker, turn)
         kommune, known = resolve_kommune(tracker, turn)
         if kommune:
@@ -227,7 +226,7 @@ class ActionGuide(Action):
             # The catalogue and policies are Danish: a button searches with the Danish label.
             query = " ".join(kb.theme_label(t) for t in intent_themes(turn.intent))
         found = search(query, kommune, language)
-        meaning = understand(turn, found)
+        meaning = understand(turn, found, other)
         if meaning.crisis is not None:
             announce(dispatcher, meaning.crisis)
             return events + stay(

@@ -50,3 +50,14 @@ def test_out_of_scope_needs_no_fit_or_a_clear_intent() -> None:
 def test_a_button_is_taken_as_pressed() -> None:
     turn = Turn("/need_unge", "need_unge", 1.0, [("need_unge", 1.0)])
     assert understand(turn, None).themes == ["unge"]
+
+
+def test_another_language_is_understood_by_the_search_alone() -> None:
+    # DIET's guess at a Ukrainian message (say, greet at 0.9) is not asked; a weak but real fit
+    # in the multilingual search is enough, where Danish would call it out of scope.
+    turn = Turn("мені нема де спати", "nlu_fallback", 1.0, [("greet", 0.9)])
+    weak = found(["bolig", "oekonomi"], no_good_match=True, dense=0.06, lexical=0.0)
+    assert understand(turn, weak, other_language=True).themes == ["bolig"]
+    assert understand(turn, weak).out_of_scope
+    nothing = found(["bolig"], no_good_match=True, dense=0.02, lexical=0.0)
+    assert understand(turn, nothing, other_language=True).out_of_scope
