@@ -213,6 +213,8 @@ class ActionGuide(Action):
             dispatcher.utter_message(response="utter_kommune_noted")
             door = kb.front_door(kommune, language=language)
             shown = show_services(dispatcher, [door], language) if door else []
+            # A front door with no checked phone or address (Faxe) is no door yet: add one.
+            shown = ensure_door(dispatcher, shown, kommune, themes=[], language=language)
             send_payload(dispatcher, services=shown, kommune=kommune)
             return [*events, SlotSet("kommune_asked", True)]
         if not fold(turn.text):

@@ -123,3 +123,40 @@ def test_more_options_never_repeats_what_was_shown() -> None:
     assert new and not set(new) & set(shown)
     assert responses(messages) == ["utter_more", "utter_next"]  # not the first greeting again
     assert events == [SlotSet("shown", sorted(set(shown) | set(new)))]
+
+
+def test_naming_a_municipality_whose_front_door_has_no_checked_phone_still_ends_at_a_door() -> None:
+    given = tracker(
+        "faxe kommune",
+        "inform_kommune",
+        entities=[{"entity": "kommune", "value": "faxe"}],
+    )
+    messages, _ = run(ActionGuide(), given)
+    services = payload(messages)["services"]
+    assert services[0]["id"] == "faxe-kommune"
+    assert any(s["phone"] or s["address"] for s in services), [s["id"] for s in services]
+
+
+def test_english_cards_and_words() -> None:
+    slots = {"kommune": "svendborg", "language": "en", "user_language": "en"}
+    given = tracker("i have nowhere to sleep", "need_bolig", slots=slots)
+    messages, _ = run(ActionGuide(), given)
+    assert responses(messages) == ["utter_heard", "utter_next"]
+    cards = [m["text"] for m in messages if m.get("text")]
+    assert cards and all("Tlf." not in c and "Adresse:" not in c for c in cards), cards
+    assert any("Phone" in c or "Call" in c or "Contact" in c for c in cards), cards
+
+
+def test_another_language_gets_the_interpreter_offer_first_and_the_search_decides() -> None:
+    slots = {"kommune": "svendborg", "language": "en", "user_language": "uk"}
+    # What addons.language makes of a Ukrainian message: nlu_fallback, whatever DIET guessed.
+    given = tracker(
+        "Мені нема де спати, мене виселили з квартири",
+        "nlu_fallback",
+        1.0,
+        slots=slots,
+        ranking=[("nlu_fallback", 1.0), ("greet", 0.8)],
+    )
+    messages, _ = run(ActionGuide(), given)
+    assert responses(messages) == ["utter_interpreter_uk", "utter_heard", "utter_next"]
+    assert "bolig" in payload(messages)["themes"]
