@@ -74,6 +74,13 @@
     }
   }
 
+  // Which way a text runs, from its first letter: an English answer or a Danish service name in
+  // the Arabic widget runs left to right, the interpreter offer in Arabic right to left.
+  function direction(text) {
+    const first = String(text || '').match(/[A-Za-z\u00C0-\u024F\u0370-\u04FF]|[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/);
+    return first && /[A-Za-z\u00C0-\u024F\u0370-\u04FF]/.test(first[0]) ? 'ltr' : first ? 'rtl' : null;
+  }
+
   function firstSentence(text) {
     const match = String(text || '').match(/^.*?[.!?](?=\s|$)/s);
     return (match ? match[0] : String(text || '')).trim();
@@ -422,7 +429,7 @@
 
     bubble(who, text, extra) {
       const name = who === 'user' ? this.t('widget.you') : this.t('widget.bot');
-      return el('div', { className: `msg ${who}${extra ? ` ${extra}` : ''}` },
+      return el('div', { className: `msg ${who}${extra ? ` ${extra}` : ''}`, dir: direction(text) },
         el('span', { className: 'vh' }, `${name}: `), String(text ?? ''));
     }
 
@@ -482,7 +489,7 @@
         parts.push(line(t('widget.website'), el('a', { href: url }, url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, ''))));
       }
       parts.push(this.opening(svc));
-      return el('article', { className: `card${svc.crisis ? ' card-crisis' : ''}` },
+      return el('article', { className: `card${svc.crisis ? ' card-crisis' : ''}`, dir: direction(svc.name) },
         el('span', { className: 'vh' }, `${t('widget.bot')}: `),
         el('h3', { className: 'card-name' }, svc.name || ''),
         svc.description ? el('p', { className: 'what' }, firstSentence(svc.description)) : null,
@@ -512,7 +519,8 @@
     const widget = document.createElement(TAG);
     widget.setAttribute('api', new URL(script.src, location.href).origin);
     if (script.dataset.kommune) widget.setAttribute('kommune', script.dataset.kommune);
-    widget.setAttribute('language', script.dataset.language || 'da');
+    // No data-language: the widget follows the page, then the language the person writes in.
+    if (script.dataset.language) widget.setAttribute('language', script.dataset.language);
     document.body.append(widget);
   }
   if (document.body) mount();
