@@ -22,8 +22,7 @@ from actions.cards import first_sentence
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import text
 from knowledge.search import get_searcher
-from widgets.deps import get_language
-from widgets.language import template_context
+from widgets.language import request_language, template_context
 from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
 from widgets.routes import chat, health, pages, search, sms, staff
@@ -97,7 +96,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
         # A kind sentence first; the details after, for the developer of a client.
-        language = get_language(request, request.query_params.get("language"))
+        language = request_language(request)
         detail = text("chat.bad_request", language)
         errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
         return JSONResponse({"detail": detail, "errors": errors}, status_code=422)

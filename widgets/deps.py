@@ -9,9 +9,9 @@ from fastapi import Depends, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from knowledge.catalogue import Catalogue
-from knowledge.i18n import from_accept_language, ui_language
 from knowledge.search import Searcher, get_searcher
 from widgets.chat import ChatService
+from widgets.language import request_language
 from widgets.metrics import Metrics
 from widgets.rasa_client import RasaClient
 from widgets.settings import WebSettings
@@ -73,10 +73,10 @@ def get_sms(
 def get_language(
     request: Request, language: Annotated[str | None, Query(max_length=20)] = None
 ) -> str:
-    """The catalog to answer in: `?language=`, else the browser's Accept-Language, else Danish."""
-    if language and language.strip():
-        return ui_language(language)
-    return from_accept_language(request.headers.get("accept-language"))
+    """The catalog to answer in: `?language=`, else the browser's Accept-Language, else Danish
+    (one rule with the pages' templates: widgets/language.py). `language` is declared here so
+    the API documents and checks it."""
+    return request_language(request)
 
 
 SettingsDep = Annotated[WebSettings, Depends(get_settings)]
