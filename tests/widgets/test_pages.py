@@ -46,3 +46,10 @@ def test_an_empty_message_gets_a_kind_prompt(client: TestClient, rasa: FakeRasa)
     page = client.post("/chat", data={"message": "  ", "kommune": "faxe"})
     assert page.status_code == 200 and "Skriv et par ord" in page.text
     assert rasa.sent == []
+
+
+def test_the_page_without_javascript_has_one_language_menu(client: TestClient) -> None:
+    page = client.get("/chat", params={"kommune": "svendborg", "language": "en"})
+    assert page.status_code == 200
+    assert page.text.count('id="language"') == 1
+    assert '<html lang="en" dir="ltr">' in page.text
