@@ -62,9 +62,15 @@ def resolve_kommune(tracker: Tracker, turn: Turn) -> tuple[str | None, bool]:
 
 
 def search(query: str, kommune: str | None, language: str = "da") -> Response | None:
+    """The services for a message; None when it cannot be searched. With the index missing or
+    broken (the app's /health says why) the classifier alone understands the message, and the
+    reply still ends at the front door (ensure_door)."""
     try:
         return kb.searcher().search(query, kommune, k=SEARCH_DEPTH, passages=0, language=language)
     except QueryError:
+        return None
+    except KnowledgeError as error:
+        log.warning("Answering without search: %s", error)
         return None
 
 

@@ -1,14 +1,21 @@
-"""The knowledge base as the actions use it: one searcher per process, loaded on first use."""
+"""The knowledge base as the actions use it: one searcher per process, loaded on first use.
+
+While the index is missing or broken, searching raises KnowledgeError, but the catalogue (plain
+data beside the index) is still read, so every reply still ends at a human door.
+"""
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.cards import has_door
-from knowledge.catalogue import Catalogue
+from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.catalogue import theme_label as catalogue_theme_label
+from knowledge.errors import KnowledgeError
 from knowledge.search import Searcher, get_searcher
+from knowledge.settings import get_settings
 from knowledge.text import fold
 
 
@@ -17,7 +24,17 @@ def searcher() -> Searcher:
 
 
 def catalogue() -> Catalogue:
-    return searcher().catalogue
+    try:
+        return searcher().catalogue
+    except KnowledgeError:
+        return catalogue_alone()
+
+
+@lru_cache(maxsize=1)
+def catalogue_alone() -> Catalogue:
+    """The catalogue without the index, for the doors while the index cannot be loaded."""
+    settings = get_settings()
+    return load_catalogue(settings.catalogue_dir, settings.facts_dir)
 
 
 def known_kommune(value: object) -> str | None:

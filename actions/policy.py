@@ -12,7 +12,7 @@ from actions.context import latest_turn, reply_language
 from actions.guidance import POLICY_MARK, ensure_door, resolve_kommune, show_services
 from actions.payload import send_payload
 from knowledge.catalogue import THEMES
-from knowledge.search import QueryError
+from knowledge.errors import KnowledgeError
 
 
 def answer_policy(
@@ -26,7 +26,8 @@ def answer_policy(
     query = " ".join([question, *(kb.theme_label(t) for t in themes)])
     try:
         found = kb.searcher().search(query, kommune, k=0, passages=1)
-    except QueryError:
+    except KnowledgeError:
+        # A question we cannot search, or no index: no quote, and the front door below.
         found = None
     sources = [r.source for r in found.results if r.source] if found else []
     shown: list[dict[str, Any]] = []

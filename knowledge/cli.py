@@ -11,9 +11,11 @@ from knowledge.settings import get_settings
 
 
 def _searcher() -> Any:
-    from knowledge.search import get_searcher
+    # At a terminal a stale index is built first (a person waits and sees why); the app and the
+    # action server only load it (knowledge.search.get_searcher).
+    from knowledge.search import open_searcher
 
-    return get_searcher()
+    return open_searcher(get_settings(), build=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -31,6 +31,11 @@ DATA_DIRS = ("corpus_dir", "catalogue_dir", "facts_dir")
 DATA_SUFFIXES = (".yml", ".yaml", ".txt", ".md", ".pdf", ".html", ".htm")
 BACKGROUND = "background_queries.yml"
 LEXICON = "themes.yml"
+KINDS = ("policy", "service", "phrase")
+# What fixes any index that cannot be loaded: every refusal below ends with it.
+REBUILD_HINT = (
+    "Rebuild it with `make index` (or `python -m knowledge build`; `make run` does it too)."
+)
 
 
 @dataclass(frozen=True)
@@ -176,11 +181,10 @@ class Index:
 def load_index(index_dir: Path, model_name: str) -> Index:
     """Load and check an index; refuse one built by another model or one that is damaged."""
     manifest = read_manifest(index_dir)
-    hint = "Rebuild it with `python -m knowledge build` (make run does this)."
+    hint = REBUILD_HINT
     if manifest is None:
-        raise KnowledgeError(
-            f"No usable index in {index_dir} (missing or unreadable manifest). {hint}"
-        )
+        found = "cannot be read" if (index_dir / "manifest.json").exists() else "is missing"
+        raise KnowledgeError(f"No usable index in {index_dir} (manifest.json {found}). {hint}")
     if manifest.get("format") != FORMAT or manifest.get("model") != model_name:
         raise KnowledgeError(
             f"The index in {index_dir} was built by {manifest.get('model')!r} (format"
@@ -188,13 +192,40 @@ def load_index(index_dir: Path, model_name: str) -> Index:
         )
     try:
         faiss_index = faiss.read_index(str(index_dir / "index.faiss"))
+    except (OSError, RuntimeError) as exc:
+        raise KnowledgeError(
+            f"The index in {index_dir} is damaged: index.faiss cannot be read ({exc}). {hint}"
+        ) from exc
+    try:
         raw = json.loads((index_dir / "items.json").read_text(encoding="utf-8"))
         items = [Item(**row) for row in raw]
-    except (OSError, RuntimeError, ValueError, TypeError) as exc:
-        raise KnowledgeError(f"The index in {index_dir} is damaged ({exc}). {hint}") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise KnowledgeError(
+            f"The index in {index_dir} is damaged: items.json cannot be read ({exc}). {hint}"
+        ) from exc
+    odd = [n for n, item in enumerate(items) if not _looks_like_an_item(item)]
+    if odd:
+        raise KnowledgeError(
+            f"The index in {index_dir} is damaged: row {odd[0]} of items.json is not an index"
+            f" item. {hint}"
+        )
     if faiss_index.ntotal != len(items) or faiss_index.d != manifest.get("dim"):
-        raise KnowledgeError(f"The index in {index_dir} is inconsistent. {hint}")
+        raise KnowledgeError(
+            f"The index in {index_dir} is inconsistent: index.faiss has {faiss_index.ntotal}"
+            f" vectors of dimension {faiss_index.d}, items.json {len(items)} items, manifest.json"
+            f" dimension {manifest.get('dim')!r}. {hint}"
+        )
     return Index(faiss_index, items, manifest)
+
+
+def _looks_like_an_item(item: Item) -> bool:
+    """The shape search relies on, so a damaged items.json fails here, not in every search."""
+    return (
+        item.kind in KINDS
+        and all(isinstance(v, str) for v in (item.id, item.ref, item.text))
+        and isinstance(item.meta, dict)
+        and isinstance(item.bias, float | int)
+    )
 
 
 def _previous_vectors(index_dir: Path, model_name: str) -> dict[str, Vectors]:

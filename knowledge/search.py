@@ -9,7 +9,11 @@ policy passages of their own municipality. With no municipality given, everythin
 """
 
 import json
+import logging
 import re
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -21,7 +25,14 @@ from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, text
-from knowledge.index import Index, build_index, data_hash, is_current, load_index
+from knowledge.index import (
+    REBUILD_HINT,
+    Index,
+    build_index,
+    data_hash,
+    is_current,
+    load_index,
+)
 from knowledge.lexical import LexicalIndex
 from knowledge.settings import KnowledgeSettings, get_settings
 from knowledge.text import clean, fold, strip_phrases
@@ -32,6 +43,7 @@ Method = Literal["hybrid", "dense", "lexical"]
 # differ slightly between CPUs); the held-out figures are the same with either.
 RRF_K = 120
 EXCERPT_CHARS = 400
+log = logging.getLogger(__name__)
 
 
 class QueryError(KnowledgeError):
@@ -289,14 +301,78 @@ def open_searcher(
     index = load_index(settings.index_dir, embedder.name)
     if index.manifest.get("data_hash") != data_hash(settings):
         raise KnowledgeError(
-            f"The index in {settings.index_dir} is older than the corpus or catalogue. Rebuild it"
-            " with `python -m knowledge build` (make run does this)."
+            f"The index in {settings.index_dir} is older than the corpus or catalogue."
+            f" {REBUILD_HINT}"
         )
     catalogue = load_catalogue(settings.catalogue_dir, settings.facts_dir)
     return Searcher(index, catalogue, embedder, settings, load_thresholds(settings, embedder.name))
 
 
+class ProcessSearcher:
+    """The searcher of a serving process (the app, the action server): loaded, never built.
+
+    Building takes a minute of CPU and is `make index`'s job, not a citizen's request's. A load
+    that fails is remembered and raised again, without touching the disk, until
+    `settings.index_retry_s` has passed; then loading is tried again. So a broken index costs a
+    request nothing, and one rebuilt or restored while the process runs is picked up without a
+    restart. Every failure is a KnowledgeError that says what is wrong and what fixes it.
+    """
+
+    def __init__(
+        self,
+        settings: KnowledgeSettings,
+        embedder: Embedder | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._embedder = embedder
+        self._searcher: Searcher | None = None
+        self._failure: str | None = None
+        self._retry_at = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Searcher:
+        if self._searcher is None:
+            with self._lock:
+                if self._searcher is None:
+                    self._searcher = self._load()
+        return self._searcher
+
+    def _load(self) -> Searcher:
+        if self._failure is not None and self.clock() < self._retry_at:
+            raise KnowledgeError(self._failure)
+        try:
+            if self._embedder is None:
+                self._embedder = make_embedder(
+                    self.settings.embed_backend, self.settings.embed_model
+                )
+            searcher = open_searcher(self.settings, self._embedder)
+        except Exception as error:
+            if isinstance(error, KnowledgeError):
+                log.warning("The knowledge base is not loaded: %s", error)
+                what = str(error)
+            else:
+                # Not one of the refusals load_index knows: the traceback goes to the log.
+                log.exception("The knowledge base could not be loaded")
+                what = (
+                    f"The index in {self.settings.index_dir} could not be loaded"
+                    f" ({type(error).__name__}: {error}). {REBUILD_HINT}"
+                )
+            retry = self.settings.index_retry_s
+            self._failure = f"{what} Loaded by itself once fixed (tried every {retry:g} s)."
+            self._retry_at = self.clock() + retry
+            raise KnowledgeError(self._failure) from error
+        self._failure = None
+        return searcher
+
+
 @lru_cache(maxsize=1)
+def process_searcher() -> ProcessSearcher:
+    return ProcessSearcher(get_settings())
+
+
 def get_searcher() -> Searcher:
-    """The process-wide searcher, loaded once on first use (tests replace it)."""
-    return open_searcher(get_settings(), build=True)
+    """The searcher of this process, loaded (never built) on first use: the one way the app and
+    the action server get it. Raises KnowledgeError while the index cannot be loaded."""
+    return process_searcher()()

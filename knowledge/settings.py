@@ -19,6 +19,10 @@ class KnowledgeSettings(BaseSettings):
     catalogue_dir: Path = PACKAGE_DIR / "catalogue"
     facts_dir: Path = PACKAGE_DIR / "facts"
     index_dir: Path = PROJECT_DIR / "var" / "index"
+    # The app and the action server load the index, never build it (make index does). After a
+    # failed load they try again at most this often, so a citizen's request does not wait on a
+    # broken index and a rebuilt or restored one is picked up without a restart.
+    index_retry_s: float = 30.0
     calibration_file: Path = PACKAGE_DIR / "calibration.json"
     devset_file: Path = PACKAGE_DIR / "eval" / "devset.yml"
 

@@ -45,29 +45,6 @@ def test_a_whole_conversation_through_the_app(running_stack: Supervisor) -> None
     assert crisis["crisis"] is True and crisis["messages"][0]["text"].startswith("Ring 112")
 
 
-def test_rasa_stopped_the_app_still_helps_and_recovers_by_itself(
-    running_stack: Supervisor,
-) -> None:
-    running_stack.stop_one("rasa")
-    try:
-        health = call(running_stack, "/health")
-        assert health["status"] == "degraded" and not health["parts"]["rasa"]["ok"]
-        reply = call(
-            running_stack, "/api/chat", {"message": "jeg har gæld", "kommune": "svendborg"}
-        )
-        assert reply["limited"] is True
-        assert any("oekonomi" in s["themes"] for s in reply["services"])
-        assert reply["services"][-1]["id"] == "svendborg-kommune"
-        crisis = call(running_stack, "/api/chat", {"message": "han slår mig", "kommune": "faxe"})
-        assert crisis["crisis"] and crisis["messages"][0]["text"].startswith("Ring 112")
-    finally:
-        running_stack.restart("rasa")
-    # The same app process, no restart: full service is back.
-    back = call(running_stack, "/api/chat", {"message": "jeg har gæld", "kommune": "svendborg"})
-    assert back["limited"] is False and back["services"]
-    assert call(running_stack, "/health")["status"] == "ok"
-
-
 def test_the_page_without_javascript_keeps_the_conversation_on_reload(
     running_stack: Supervisor,
 ) -> None:
