@@ -4,6 +4,7 @@ The hash of everything under bot/ that goes into training (and of the crisis lex
 crisis component reads) is written beside the model; the same hash means the same model.
 """
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 from stack.settings import PROJECT_DIR, StackSettings
 
 CRISIS_LEXICON = PROJECT_DIR / "knowledge" / "corpus" / "crisis.yml"
+# Read by the running server, not by training: a change here needs a restart, not a new model.
+RUNTIME_ONLY = ("channel.py", "fallback.yml")
 
 
 def training_inputs(settings: StackSettings) -> list[Path]:
@@ -19,7 +22,11 @@ def training_inputs(settings: StackSettings) -> list[Path]:
     files = [bot / "config.yml", CRISIS_LEXICON]
     files += [PROJECT_DIR / "knowledge" / name for name in ("crisis.py", "text.py")]
     for folder in (bot / "data", bot / "domain", bot / "addons"):
-        found = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        found = (
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.name not in RUNTIME_ONLY
+        )
         files += sorted(found)
     return files
 
@@ -54,6 +61,10 @@ def rasa_env(settings: StackSettings) -> dict[str, str]:
             "PYTHONPATH": f"{PROJECT_DIR}{os.pathsep}{settings.bot_dir}",
             "RASA_TELEMETRY_ENABLED": "false",
             "ALLEDORE_ACTION_URL": f"{settings.actions_url}/webhook",
+            # Read by endpoints.yml (Rasa's calls to the action server) and credentials.yml
+            # (the REST channel), so neither secret is on a command line.
+            "ALLEDORE_ACTIONS_TOKEN": settings.actions_token,
+            "ALLEDORE_RASA_TOKEN": settings.rasa_token,
             "ALLEDORE_TRACKER_DB": str(settings.tracker_db),
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
@@ -80,12 +91,18 @@ def train_command(settings: StackSettings, out_dir: Path, name: str) -> list[str
 
 
 def train(settings: StackSettings, force: bool = False) -> bool:
-    """Train when needed; True when a new model was trained."""
-    if not force and is_current(settings):
-        return False
+    """Train when needed; True when a new model was trained.
+
+    One training at a time per model folder (`make run` and `make test` may start together): the
+    second waits for the first and then finds the model current.
+    """
     settings.model_dir.mkdir(parents=True, exist_ok=True)
-    wanted = bot_hash(settings)
-    command = train_command(settings, settings.model_dir, settings.model_file.name)
-    subprocess.run(command, cwd=settings.bot_dir, env=rasa_env(settings), check=True)
-    hash_file(settings).write_text(wanted + "\n")
-    return True
+    with open(settings.model_dir / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and is_current(settings):
+            return False
+        wanted = bot_hash(settings)
+        command = train_command(settings, settings.model_dir, settings.model_file.name)
+        subprocess.run(command, cwd=settings.bot_dir, env=rasa_env(settings), check=True)
+        hash_file(settings).write_text(wanted + "\n")
+        return True

@@ -15,12 +15,17 @@ class StackSettings(BaseSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     app_port: int = 8000
-    # Guards Rasa's HTTP API (--enable-api). Set a real secret in production.
+    # Guard Rasa's HTTP API and REST channel, and the action server. Development placeholders:
+    # in production the app refuses to start with them (widgets/security.py).
     rasa_token: str = "local-dev-token"
+    actions_token: str = "local-dev-actions-token"
 
     bot_dir: Path = PROJECT_DIR / "bot"
     var_dir: Path = PROJECT_DIR / "var"
     model_dir: Path = PROJECT_DIR / "var" / "models"
+    # The search index the app and the action server load (ALLEDORE_INDEX_DIR, as
+    # knowledge/settings.py reads it); None: knowledge's own default, var/index.
+    index_dir: Path | None = None
     rasa_venv: Path = PROJECT_DIR / ".venv-rasa"
     app_venv: Path = PROJECT_DIR / ".venv"
     startup_timeout: float = 240.0

@@ -1,5 +1,6 @@
 """Start Rasa, the action server and the web app, wait until each answers, stop them together."""
 
+import contextlib
 import json
 import os
 import signal
@@ -43,25 +44,30 @@ def rasa_ready(settings: StackSettings) -> bool:
         return False
 
 
-def processes(settings: StackSettings) -> list[Process]:
+def processes(settings: StackSettings, app_settings: dict[str, str] | None = None) -> list[Process]:
+    """The three processes; `app_settings` are extra ALLEDORE_* variables for the web app."""
     app_env = dict(os.environ)
     # One OpenMP thread, not spinning: the embedding model shares two cores with Rasa.
     app_env.update(
         {"SANIC_HOST": settings.host, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
     )
     app_env["PYTHONPATH"] = str(PROJECT_DIR)
+    if settings.index_dir is not None:
+        # The app and the action server load one index (the tests give theirs a private copy).
+        app_env["ALLEDORE_INDEX_DIR"] = str(settings.index_dir)
+    # rasa-sdk's server with a token check (actions/server.py); host, port and token from here.
+    actions_env = dict(app_env)
+    actions_env.update(
+        {
+            "ALLEDORE_HOST": settings.host,
+            "ALLEDORE_ACTIONS_PORT": str(settings.actions_port),
+            "ALLEDORE_ACTIONS_TOKEN": settings.actions_token,
+        }
+    )
     actions = Process(
         "actions",
-        [
-            str(settings.app_venv / "bin" / "python"),
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.actions_port),
-        ],
-        app_env,
+        [str(settings.app_venv / "bin" / "python"), "-m", "actions.server"],
+        actions_env,
         lambda: answers(f"{settings.actions_url}/health"),
     )
     rasa = Process(
@@ -87,7 +93,7 @@ def processes(settings: StackSettings) -> list[Process]:
         lambda: rasa_ready(settings),
         cwd=settings.bot_dir,
     )
-    web_env = dict(app_env)
+    web_env = dict(app_env) | (app_settings or {})
     # The app finds Rasa and the action server where this supervisor starts them.
     web_env.update(
         {
@@ -121,14 +127,15 @@ def processes(settings: StackSettings) -> list[Process]:
 
 
 class Supervisor:
-    def __init__(self, settings: StackSettings) -> None:
+    def __init__(self, settings: StackSettings, app_settings: dict[str, str] | None = None) -> None:
         self.settings = settings
+        self.app_settings = app_settings
         self.running: list[Process] = []
 
     def start(self) -> None:
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        for process in processes(self.settings):
+        for process in processes(self.settings, self.app_settings):
             self.launch(process)
 
     def launch(self, process: Process) -> None:
@@ -145,18 +152,37 @@ class Supervisor:
 
     def restart(self, name: str) -> None:
         """Start a process that was stopped (tests stop the action server to see the bot cope)."""
-        process = next(p for p in processes(self.settings) if p.name == name)
+        process = next(p for p in processes(self.settings, self.app_settings) if p.name == name)
         self.launch(process)
-        deadline = time.monotonic() + self.settings.startup_timeout
-        while not process.health():
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not come back:\n{self.tail(process)}")
-            time.sleep(0.5)
+        self._wait_answering(process)
 
     def stop_one(self, name: str) -> None:
         for process in [p for p in self.running if p.name == name]:
             self._terminate([process])
             self.running.remove(process)
+
+    def pause(self, name: str) -> None:
+        """Freeze a process (SIGSTOP to its group). It still accepts connections, the kernel
+        does that, but never answers: a part slower than any timeout. Tests use it."""
+        for process in self._running(name):
+            os.killpg(process.pid, signal.SIGSTOP)
+
+    def resume(self, name: str) -> None:
+        """Undo pause(); return when the process answers again."""
+        for process in self._running(name):
+            os.killpg(process.pid, signal.SIGCONT)
+        for named in [p for p in self.running if p.name == name]:
+            self._wait_answering(named)
+
+    def _running(self, name: str) -> list[subprocess.Popen[bytes]]:
+        return [p.popen for p in self.running if p.name == name and p.popen is not None]
+
+    def _wait_answering(self, process: Process) -> None:
+        deadline = time.monotonic() + self.settings.startup_timeout
+        while not process.health():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{process.name} did not come back:\n{self.tail(process)}")
+            time.sleep(0.5)
 
     def wait_healthy(self) -> None:
         """Block until every process answers; raise with the log's tail if one dies or stalls."""
@@ -188,6 +214,9 @@ class Supervisor:
         for process in running:
             if process.popen and process.popen.poll() is None:
                 os.killpg(process.popen.pid, signal.SIGTERM)
+                # A paused process (pause()) acts on SIGTERM only once it runs again.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.popen.pid, signal.SIGCONT)
         for process in running:
             if process.popen is None:
                 continue

@@ -1,6 +1,7 @@
 """Shared fixtures: the real data, a real index built once per session in a temporary folder."""
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,15 +53,30 @@ def catalogue() -> Catalogue:
 def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> StackSettings:
     """The real stack on its own ports and tracker store, beside any `make run` stack."""
     var = tmp_path_factory.mktemp("stack")
-    return StackSettings(rasa_port=15005, actions_port=15055, app_port=18000, var_dir=Path(var))
+    # ALLEDORE_TEST_PORT_OFFSET lets two test runs on one machine keep out of each other's way.
+    offset = int(os.environ.get("ALLEDORE_TEST_PORT_OFFSET", "0"))
+    return StackSettings(
+        rasa_port=15005 + offset,
+        actions_port=15055 + offset,
+        app_port=18000 + offset,
+        var_dir=Path(var),
+        # Its own copy of the index: the resilience tests break and restore it.
+        index_dir=Path(var) / "index",
+    )
 
 
 @pytest.fixture(scope="session")
-def running_stack(stack_settings: StackSettings) -> Iterator[Supervisor]:
+def running_stack(stack_settings: StackSettings, embedder: Embedder) -> Iterator[Supervisor]:
     """Rasa, the action server and the web app, started once for the session's stack tests."""
     train(StackSettings())  # the model in var/models, trained only if bot/ changed
     build_index_if_stale()
-    supervisor = Supervisor(stack_settings)
+    assert stack_settings.index_dir is not None
+    shutil.copytree(get_settings().index_dir, stack_settings.index_dir)
+    # Current already, unless the shared index was being swapped while it was copied.
+    build_index(KnowledgeSettings(index_dir=stack_settings.index_dir), embedder)
+    # Every test talks from 127.0.0.1, so the per-address limit would count the whole session as
+    # one citizen; it is tested on the app itself (tests/widgets/test_security.py).
+    supervisor = Supervisor(stack_settings, {"ALLEDORE_RATE_ADDRESS_PER_MINUTE": "0"})
     supervisor.start()
     try:
         supervisor.wait_healthy()

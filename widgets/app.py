@@ -3,29 +3,35 @@
 Run it: `uvicorn widgets.app:create_app --factory --host 127.0.0.1 --port 8000` (make run does).
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 from swagger_ui_bundle import swagger_ui_path
 
 from actions.cards import first_sentence
 from knowledge.errors import KnowledgeError
-from knowledge.i18n import text
+from knowledge.i18n import N_, text
 from knowledge.search import get_searcher
 from widgets.language import request_language, template_context
 from widgets.metrics import Metrics
+from widgets.models import Problem
 from widgets.rasa_client import RasaClient
+from widgets.rate_limit import Limits, TooManyRequests
+from widgets.retention import purge_every
 from widgets.routes import chat, health, pages, search, sms, staff
+from widgets.security import BodyLimit, production_problems, security_headers
 from widgets.settings import WebSettings, get_web_settings
 from widgets.sms.state import SmsState
 
@@ -33,27 +39,59 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 log = logging.getLogger("widgets")
 
-# Pages and the widget load nothing from any other host.
-CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
-)
+# The answers a refused request can get, documented on every route that can give them.
+REFUSALS: dict[int | str, dict[str, object]] = {
+    413: {"model": Problem, "description": "The request body is too large"},
+    429: {"model": Problem, "description": "Too many turns; try again after Retry-After seconds"},
+}
+
+
+class ProductionRefused(SystemExit):
+    """The app will not start in production with a development secret (a message, no trace)."""
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Load the index before the first citizen waits for it; without one the app still runs and
-    # /health says so.
+    # Load the index before the first citizen waits for it; without one the app still runs,
+    # /health says so, and the index is loaded once it is there (knowledge.search.get_searcher).
     try:
         await run_in_threadpool(get_searcher)
     except KnowledgeError as error:
-        log.warning("Search index not loaded: %s", error)
+        log.warning(
+            "Starting without the search index (the chat answers with the bot and the front"
+            " doors until it loads): %s",
+            error,
+        )
+    settings: WebSettings = app.state.settings
+    purging = asyncio.create_task(purge_every(settings))
     yield
+    purging.cancel()
     await app.state.rasa.close()
+
+
+def client_address(request: Request) -> str:
+    # uvicorn puts the client's own address here, from X-Forwarded-For when the request comes
+    # through a trusted proxy (--forwarded-allow-ips).
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_address(request: Request) -> None:
+    limits: Limits = request.app.state.limits
+    limits.check_address(client_address(request))
+
+
+def wants_page(request: Request) -> bool:
+    """A browser's form post (the page without JavaScript) gets a page; everyone else JSON."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith("/api/")
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or get_web_settings()
+    if settings.mode == "production" and (problems := production_problems(settings)):
+        raise ProductionRefused(
+            "Alle Døre will not start in production mode:\n  - " + "\n  - ".join(problems)
+        )
     app = FastAPI(
         title="Alle Døre",
         summary="Guidance for socially vulnerable citizens: chat, search, services.",
@@ -73,10 +111,28 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     # The one line on what a service is, as the bot writes it (actions/cards.py).
     app.state.templates.env.filters["first_sentence"] = first_sentence
-    # The widget is embedded on municipal sites on other hosts; it sends no cookies.
+    app.state.limits = Limits(settings.rate_session_per_minute, settings.rate_address_per_minute)
+    production = settings.mode == "production"
+    # The widget is embedded on municipal sites on other hosts (the allow-list); it sends no
+    # cookies. In development any port on this machine may embed it too.
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_origin_regex=None if production else settings.dev_cors_origin_regex,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
     )
+
+    async def too_large(scope: Scope) -> tuple[int, dict[str, str], bytes]:
+        request = Request(scope)
+        app.state.metrics.refused.labels("too_large").inc()
+        response = refusal(request, 413, N_("limits.too_large"))
+        headers = dict(response.headers)
+        security_headers(headers, production)
+        return 413, headers, bytes(response.body)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=too_large)
 
     @app.middleware("http")
     async def measure_and_protect(
@@ -87,10 +143,25 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         route = request.scope.get("route")
         path = getattr(route, "path", "other")
         app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        security_headers(response.headers, production)
+        return response
+
+    def refusal(request: Request, status: int, key: str) -> Response:
+        """A kind answer to a refused request, in the person's language, as a page or JSON."""
+        language = request_language(request)
+        detail = text(key, language)
+        if wants_page(request):
+            templates: Jinja2Templates = app.state.templates
+            return templates.TemplateResponse(
+                request, "notice.html", {"notice": detail}, status_code=status
+            )
+        return JSONResponse({"detail": detail}, status_code=status)
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, error: TooManyRequests) -> Response:
+        app.state.metrics.refused.labels("rate_limit").inc()
+        response = refusal(request, 429, N_("limits.too_many"))
+        response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -105,8 +176,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def knowledge_missing(request: Request, error: KnowledgeError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=503)
 
-    for module in (chat, search, health, pages, staff, sms):
-        app.include_router(module.router)
+    # Every route a person or a client drives counts against the address's limit; SMS has its
+    # own per-number limit (the provider's servers are few addresses), health and files none.
+    limited = [Depends(limit_address)]
+    for module in (chat, search, pages, staff):
+        app.include_router(module.router, dependencies=limited, responses=REFUSALS)
+    app.include_router(health.router)
+    app.include_router(sms.router, responses={413: REFUSALS[413]})
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget_js() -> FileResponse:

@@ -16,24 +16,34 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.lists import format_list
 from starlette.concurrency import run_in_threadpool
 
 from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE, public_service
 from knowledge.crisis import get_detector
 from knowledge.errors import KnowledgeError
-from knowledge.i18n import reply_language, text, ui_language
+from knowledge.i18n import N_, locale, reply_language, text, ui_language
 from knowledge.language import language_metadata, resolve
+from knowledge.redact import redact
 from knowledge.search import Searcher
 from widgets.metrics import Metrics
 from widgets.models import Button, ChatReply, ChatRequest, Message
 from widgets.rasa_client import RasaClient, RasaUnavailable
+from widgets.rate_limit import Limits
 from widgets.settings import WebSettings
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 # The bot's own words for when nothing else answers, with verified doors per municipality.
 FALLBACK_FILE = Path(__file__).resolve().parent.parent / "bot" / "addons" / "fallback.yml"
 LIMITED_SERVICES = 3
+# How the note on redaction names each kind (knowledge/redact.py).
+KIND_NAMES = {
+    "cpr": N_("privacy.kind.cpr"),
+    "phone": N_("privacy.kind.phone"),
+    "email": N_("privacy.kind.email"),
+    "address": N_("privacy.kind.address"),
+}
 log = logging.getLogger(__name__)
 
 
@@ -87,11 +97,13 @@ class ChatService:
         rasa: RasaClient,
         searcher: Callable[[], Searcher],
         metrics: Metrics,
+        limits: Limits | None = None,
     ) -> None:
         self.settings = settings
         self.rasa = rasa
         self.searcher = searcher
         self.metrics = metrics
+        self.limits = limits
 
     def known_kommune(self, kommune: str | None) -> str | None:
         slug = (kommune or "").strip().lower()
@@ -104,6 +116,9 @@ class ChatService:
     async def reply(self, request: ChatRequest, channel: str = "web") -> ChatReply:
         session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
         session_id = session_id or new_session_id()
+        if self.limits is not None and channel != "sms":
+            # SMS has its own limit per number (widgets/sms/gateway.py).
+            self.limits.check_session(session_id)
         # What the person writes: what the widget or client says, else what the message is in.
         language = resolve(request.language, request.message)
         try:
@@ -132,6 +147,13 @@ class ChatService:
         if len(message) > self.settings.max_message_chars:
             message = message[: self.settings.max_message_chars]
             notes.append(Message(text=text("chat.too_long", language)))
+        # Before Rasa sees it (its tracker store keeps every message): what identifies the person
+        # goes, and they are told so, kindly, before the answer.
+        private = redact(message)
+        if private.changed:
+            message = private.text
+            notes.append(Message(text=redacted_note(private.kinds, language)))
+            self.metrics.redactions.inc()
         metadata = {"kommune": kommune, **language_metadata(language), "channel": channel}
         try:
             said = await self.rasa.send(session_id, message, metadata)
@@ -194,6 +216,12 @@ class ChatService:
             chosen.append(catalogue.summary(door.id, now, kommune, language))
         unique = {s["id"]: s for s in chosen}
         return [public_service(s) for s in unique.values()]
+
+
+def redacted_note(kinds: tuple[str, ...], language: str) -> str:
+    """ "I took out a CPR number and an address ...": what went, in the person's language."""
+    names = [text(KIND_NAMES[kind], language) for kind in kinds]
+    return text("privacy.redacted", language, what=format_list(names, locale=locale(language)))
 
 
 def merge_limited(reply: ChatReply, extra: ChatReply) -> ChatReply:

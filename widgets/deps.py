@@ -41,8 +41,9 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 def get_searcher_factory() -> Callable[[], Searcher]:
-    """The process-wide searcher, loaded on first use; a callable, so a missing index is found
-    (and answered kindly) when it is needed, not when the app starts."""
+    """The process-wide searcher (knowledge.search.get_searcher: loaded, never built, and tried
+    again while the index is missing or broken); a callable, so a missing index is found (and
+    answered kindly) when it is needed, and a repaired one is used from then on."""
     return get_searcher
 
 
@@ -53,12 +54,13 @@ def get_catalogue(
 
 
 def get_chat(
+    request: Request,
     settings: Annotated[WebSettings, Depends(get_settings)],
     rasa: Annotated[RasaClient, Depends(get_rasa)],
     searcher: Annotated[Callable[[], Searcher], Depends(get_searcher_factory)],
     metrics: Annotated[Metrics, Depends(get_metrics)],
 ) -> ChatService:
-    return ChatService(settings, rasa, searcher, metrics)
+    return ChatService(settings, rasa, searcher, metrics, request.app.state.limits)
 
 
 def get_sms(

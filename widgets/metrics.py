@@ -19,6 +19,17 @@ class Metrics:
             ["part"],
             registry=self.registry,
         )
+        self.redactions = Counter(
+            "alledore_redacted_messages",
+            "Messages in which a CPR number, phone number, e-mail or address was taken out.",
+            registry=self.registry,
+        )
+        self.refused = Counter(
+            "alledore_refused_requests",
+            "Requests refused before any work: over a rate limit, or too large.",
+            ["reason"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "alledore_request_seconds",
             "Time to answer a request, by route.",

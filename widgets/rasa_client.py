@@ -46,7 +46,7 @@ class RasaClient:
         """One turn: what the bot said back, in order."""
         body = {"sender": sender, "message": message, "metadata": metadata}
         try:
-            response = await self.client.post(REST_WEBHOOK, json=body)
+            response = await self.client.post(REST_WEBHOOK, params={"token": self.token}, json=body)
             response.raise_for_status()
             said = response.json()
         except (httpx.HTTPError, ValueError) as error:

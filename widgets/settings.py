@@ -2,6 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
 
 from stack.settings import StackSettings
 
@@ -13,12 +16,34 @@ class WebSettings(StackSettings):
     supervisor started them, from the same variables.
     """
 
+    # "production" refuses to start with a development placeholder secret (widgets/security.py).
+    mode: Literal["development", "production"] = "development"
+
     # A citizen waits for this long at most before the app answers from the knowledge base alone.
     chat_timeout: float = 8.0
     health_timeout: float = 2.0
     max_message_chars: int = 2000
+    # A request body larger than this is refused (413) before it is read into memory.
+    max_body_bytes: int = 64_000
 
-    # SMS. Placeholders are for development only (issue 7 makes production refuse them).
+    # The municipal sites that may embed the widget (JSON list, e.g.
+    # ALLEDORE_CORS_ORIGINS='["https://www.svendborg.dk"]'). In development any port on this
+    # machine may too; in production only the list counts.
+    cors_origins: list[str] = Field(default_factory=list)
+    dev_cors_origin_regex: str = r"^https?://(localhost|127\.0\.0\.1)(:\d+)?$"
+
+    # Turns a minute, per conversation and per client address (0 turns a limit off). A drop-in
+    # centre puts many citizens behind one address, so that limit is the larger.
+    rate_session_per_minute: int = 20
+    rate_address_per_minute: int = 240
+
+    # Retention: conversations and SMS state older than this are deleted (make purge, and the
+    # app itself every purge_interval_s).
+    retention_days: float = 30.0
+    purge_interval_s: float = 3600.0
+
+    # SMS. Placeholders are for development only: production refuses them (widgets/security.py).
+    # An empty secret turns that provider's webhook off.
     twilio_auth_token: str = "dev-twilio-token"
     # Keys a phone number's conversation (an HMAC); change it and every conversation starts anew.
     sms_number_secret: str = "dev-sms-number-secret"

@@ -1,9 +1,14 @@
-"""Rasa's REST channel, with one promise added: every message gets an answer.
+"""Rasa's REST channel, with three things added.
 
-If a turn fails (the action server is down or slow) and nothing was said, the person gets the
-short answer in fallback.yml: 112 for danger, and the municipality's front door.
+- Every message gets an answer: if a turn fails (the action server is down or slow) and nothing
+  was said, the person gets the short answer in fallback.yml: 112 for danger, and the
+  municipality's front door.
+- Nothing that identifies a person reaches the tracker store: the app redacts before it sends,
+  and this channel does it again for anything that reaches Rasa another way (knowledge/redact.py).
+- Only a caller with the token (credentials.yml) may talk to it.
 """
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,7 +17,11 @@ from typing import Any
 import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from knowledge.redact import redact
 
 logger = logging.getLogger(__name__)
 FALLBACK = Path(__file__).resolve().parent / "fallback.yml"
@@ -30,16 +39,23 @@ def fallback_text(metadata: dict[str, Any] | None, texts: dict[str, Any]) -> str
 class SafeRestInput(RestInput):
     """POST /webhooks/rest/webhook, as Rasa's own REST channel."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
         super().__init__()
+        self.token = token or ""
         self.texts: dict[str, Any] = yaml.safe_load(FALLBACK.read_text(encoding="utf-8"))
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "SafeRestInput":
+        return cls(token=(credentials or {}).get("token"))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def answered(message: UserMessage) -> None:
+            if message.text:
+                message.text = redact(message.text).text
             collector = message.output_channel
             before = len(getattr(collector, "messages", []))
             try:
@@ -50,4 +66,15 @@ class SafeRestInput(RestInput):
                 text = fallback_text(message.metadata, self.texts)
                 await collector.send_text_message(message.sender_id, text)
 
-        return super().blueprint(answered)
+        blueprint = super().blueprint(answered)
+
+        @blueprint.middleware("request")
+        async def check_token(request: Request) -> HTTPResponse | None:
+            if request.method != "POST" or not self.token:
+                return None
+            given = str(request.args.get("token", ""))
+            if hmac.compare_digest(given.encode(), self.token.encode()):
+                return None
+            return response.json({"error": "a valid token is required"}, status=401)
+
+        return blueprint

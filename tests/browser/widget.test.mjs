@@ -335,7 +335,7 @@ test('a failed send shows the error, keeps the typed text, and sends once; the h
     await new Promise((resolve) => { setTimeout(resolve, 300); }); // long enough to press Enter again
     await route.abort('connectionrefused');
   };
-  await page.route(`${BASE_URL}/api/chat`, fail);
+  await page.route(`${BASE_URL}/api/chat*`, fail);
   await input(page).fill('jeg har brug for hjælp');
   await input(page).press('Enter');
   await widget(page).getByRole('status').filter({ hasText: texts.thinking }).waitFor(WAIT);
@@ -352,21 +352,42 @@ test('a failed send shows the error, keeps the typed text, and sends once; the h
   assert.equal(calls, 1);
 
   // Typed text that fails comes back into the input.
-  await page.unroute(`${BASE_URL}/api/chat`, fail);
-  await page.route(`${BASE_URL}/api/chat`, (route) => route.abort('connectionrefused'));
+  await page.unroute(`${BASE_URL}/api/chat*`, fail);
+  await page.route(`${BASE_URL}/api/chat*`, (route) => route.abort('connectionrefused'));
   await input(page).fill('jeg har brug for hjælp');
   await input(page).press('Enter');
   await error.nth(1).waitFor(WAIT);
   assert.equal(await input(page).inputValue(), 'jeg har brug for hjælp');
 
   // The connection is back: the same text goes through, and the human button asks for a person.
-  await page.unroute(`${BASE_URL}/api/chat`);
+  await page.unroute(`${BASE_URL}/api/chat*`);
   await input(page).press('Enter');
   await replies(page).first().waitFor(WAIT);
   await widget(page).locator('.tools').getByRole('button', { name: texts.human }).click();
   await replies(page).nth(1).waitFor(WAIT);
   assert.equal(await widget(page).locator('.msg.user').last().textContent(), `${texts.you}: ${texts.human_message}`);
   assert.ok(await replies(page).nth(1).locator('a[href^="tel:"]').count() >= 1, 'a phone number to call a person');
+  await page.context().close();
+});
+
+test('over a limit, the widget shows the server\'s own kind sentence and keeps the typed text', async () => {
+  const page = await newPage(browser);
+  await openDemo(page);
+  await openPanel(page);
+  // The shape and words the app sends with a 429 (tests/widgets/test_security.py checks the app).
+  const detail = 'Du har skrevet mange beskeder på kort tid. Vent et øjeblik, og prøv så igen.';
+  let asked = '';
+  await page.route(`${BASE_URL}/api/chat*`, (route) => {
+    asked = route.request().url();
+    return route.fulfill({ status: 429, headers: { 'Retry-After': '30' }, json: { detail } });
+  });
+  await input(page).fill('jeg har gæld');
+  await input(page).press('Enter');
+  const error = widget(page).locator('.msg.error');
+  await error.waitFor(WAIT);
+  assert.equal(await error.textContent(), `${texts.bot}: ${detail}`);
+  assert.equal(await input(page).inputValue(), 'jeg har gæld', 'nothing lost');
+  assert.match(asked, /\/api\/chat\?language=da$/, 'the refusal is asked for in the widget\'s language');
   await page.context().close();
 });
 

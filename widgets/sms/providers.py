@@ -51,6 +51,8 @@ def _with_and_without_port(url: str) -> set[str]:
 
 
 def check_twilio(token: str, url: str, params: list[tuple[str, str]], signature: str) -> None:
+    if not token:
+        raise Forbidden("Twilio is off (no ALLEDORE_TWILIO_AUTH_TOKEN)")
     if not signature:
         raise Forbidden("missing X-Twilio-Signature")
     for candidate in _with_and_without_port(url):
@@ -71,6 +73,8 @@ def twiml(text: str | None) -> str:
 
 
 def check_gatewayapi(secret: str, header: str) -> None:
+    if not secret:
+        raise Forbidden("GatewayAPI is off (no ALLEDORE_GATEWAYAPI_JWT_SECRET)")
     if not header:
         raise Forbidden("missing X-Gwapi-Signature")
     try:

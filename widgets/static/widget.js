@@ -1,11 +1,11 @@
 /* Alle Døre chat widget: <script src="https://host/widget.js" data-kommune="svendborg"
  * data-language="da" defer></script> mounts <alle-doere-chat> at the end of <body>.
  *
- * Rules this file keeps, because host pages and our own pages run a strict CSP
- * (style-src 'self'; script-src 'self') and because the people using it are often in distress:
+ * Rules this file keeps, because host pages run a strict CSP (README, "Embed the widget") and
+ * because the people using it are often in distress:
  * - No request to any host but the API base (the origin of this script): no fonts, no CDNs.
- * - No <style>, no style="" and no inline handlers: the CSS is ${base}/static/widget.css.
- * - Text is always inserted as text (textContent), never as HTML.
+ * - No <style>, no style="", no inline handlers, no eval: the CSS is ${base}/static/widget.css.
+ * - Text is always inserted as text, never as HTML (Trusted Types pages work too).
  * - sessionStorage holds the reply data (never HTML), so a reload restores the conversation.
  */
 (() => {
@@ -325,9 +325,12 @@
       if (fromInput) this.input.value = '';
       this.input.focus();
       let reply = null;
+      let refusal = null;
       try {
         reply = await this.post(message);
-      } catch { /* shown below */ }
+      } catch (error) {
+        refusal = error.detail; // the server's own kind sentence (429, 413), else none
+      }
       if (generation !== this.generation) return; // restarted while waiting: drop the answer
       this.idle();
       if (reply) {
@@ -347,7 +350,7 @@
       } else {
         // Nothing lost: the unsent bubble goes, the text goes back into the input.
         pending.remove();
-        const error = this.bubble('bot', this.t('widget.error'), 'error');
+        const error = this.bubble('bot', refusal || this.t('widget.error'), 'error');
         this.log.append(error);
         this.scrollTo(error);
         // Whatever was typed while waiting stays, after the message that failed.
@@ -363,7 +366,9 @@
     }
 
     async post(message) {
-      const response = await fetchWithin(`${this.base}/api/chat`, {
+      const language = this.state.language || this.language;
+      const query = language ? `?language=${encodeURIComponent(language)}` : '';
+      const response = await fetchWithin(`${this.base}/api/chat${query}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
@@ -373,7 +378,14 @@
           language: this.state.language || this.language,
         }),
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      if (!response.ok) {
+        const error = new Error(`HTTP ${response.status}`);
+        try {
+          const { detail } = await response.json();
+          if (typeof detail === 'string') error.detail = detail;
+        } catch { /* no kind sentence: the widget's own is shown */ }
+        throw error;
+      }
       const reply = await response.json();
       if (!reply || !Array.isArray(reply.messages)) throw new Error('bad reply');
       return reply;
