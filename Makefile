@@ -108,6 +108,10 @@ run: venv catalogs ## Set up (train, index) and start Rasa and the action server
 sms: $(STAMP) catalogs ## A phone in the terminal: text the running app's SMS webhook (after make run)
 	$(PY) -m widgets.sms.simulate --kommune $(or $(KOMMUNE),svendborg)
 
+.PHONY: purge
+purge: $(STAMP) ## Delete conversations older than the retention period (ALLEDORE_RETENTION_DAYS, 30)
+	$(PY) -m widgets.retention
+
 .PHONY: search
 search: index ## An interactive search prompt over the knowledge base
 	$(PY) -m knowledge prompt
@@ -138,11 +142,15 @@ eval: venv catalogs ## Retrieval quality (dense, lexical, hybrid), then whole co
 	$(PY) -m knowledge eval
 	$(PY) -m stack eval
 
+# One run, one report (docs/bench/report.md, .json, PNG plots). Training from nothing takes about
+# 7 minutes, the soak 10. Quicker, not for quoting: BENCH_ARGS="--short --soak-minutes 1
+# --skip-train --skip-venvs".
+BENCH_ARGS ?=
+
 .PHONY: bench
-bench: venv browser catalogs ## Speed and memory: search, training, parse vs turn vs /api/chat, memory, widget size
-	$(PY) -m knowledge bench
+bench: venv browser catalogs ## Quality, speed, load, soak, memory, setup times, widget size: docs/bench/
 	$(PY) -m stack prepare
-	$(PY) -m stack bench
+	$(PY) -m stack bench $(BENCH_ARGS)
 
 .PHONY: format
 format: $(STAMP) ## Format the code

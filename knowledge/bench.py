@@ -2,7 +2,8 @@
 
 Figures: full index build from empty and the incremental rebuild after one changed document (ratio),
 warm single-query latency p50/p95 for hybrid, dense and lexical search beside a bare query embedding
-(ratio), resident and peak memory, and corpus size. Run with `make bench`.
+(ratio), resident and peak memory, and corpus size. `python -m knowledge bench` prints them;
+`make bench` puts them in the one benchmark report (stack/bench.py).
 """
 
 import resource
@@ -11,6 +12,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from knowledge.embedding import make_embedder
 from knowledge.evaluation import load_devset
@@ -38,7 +40,8 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
-def run_bench(settings: KnowledgeSettings) -> None:
+def measure(settings: KnowledgeSettings) -> dict[str, Any]:
+    """Every figure of the knowledge benchmark, in one dict (times in s and ms, memory in MB)."""
     embedder = make_embedder(settings.embed_backend, settings.embed_model)
     with tempfile.TemporaryDirectory(prefix="alledore-bench-") as tmp:
         work = Path(tmp)
@@ -77,24 +80,63 @@ def run_bench(settings: KnowledgeSettings) -> None:
         kinds = [item.kind for item in searcher.index.items]
         docs = {item.meta["path"] for item in searcher.index.items if item.kind == "policy"}
 
-    bare_p50, bare_p95 = _percentiles(bare)
-    print(f"Knowledge benchmark ({embedder.name}, {len(questions)} dev-set queries x {ROUNDS})")
+    queries: dict[str, dict[str, float]] = {}
+    for name, samples in [("bare_embedding", bare), *latencies.items()]:
+        p50, p95 = _percentiles(samples)
+        queries[name] = {"p50_ms": round(p50, 2), "p95_ms": round(p95, 2)}
+    return {
+        "model": embedder.name,
+        "queries": len(questions),
+        "rounds": ROUNDS,
+        "documents": len(docs),
+        "policy_chunks": kinds.count("policy"),
+        "services": kinds.count("service"),
+        "theme_phrases": kinds.count("phrase"),
+        "index_build_s": round(full.seconds, 2),
+        "index_embedded": full.embedded,
+        "index_incremental_s": round(incremental.seconds, 2),
+        "index_incremental_embedded": incremental.embedded,
+        "index_incremental_reused": incremental.reused,
+        "query": queries,
+        "rss_before_searcher_mb": round(rss_before),
+        "rss_with_searcher_mb": round(rss_loaded),
+        "peak_mb": round(_peak_mb()),
+    }
+
+
+def print_figures(figures: dict[str, Any]) -> None:
+    query = figures["query"]
+    bare = query["bare_embedding"]["p50_ms"]
     print(
-        f"corpus: {len(docs)} documents, {kinds.count('policy')} policy chunks,"
-        f" {kinds.count('service')} services, {kinds.count('phrase')} theme phrases"
+        f"Knowledge benchmark ({figures['model']},"
+        f" {figures['queries']} dev-set queries x {figures['rounds']})"
     )
-    print(f"index build from empty: {full.seconds:8.2f} s  ({full.embedded} items embedded)")
     print(
-        f"incremental, 1 doc changed: {incremental.seconds:8.2f} s  ({incremental.embedded}"
-        f" embedded, {incremental.reused} reused)"
-        f"  ratio to full {incremental.seconds / full.seconds:.2f}"
+        f"corpus: {figures['documents']} documents, {figures['policy_chunks']} policy chunks,"
+        f" {figures['services']} services, {figures['theme_phrases']} theme phrases"
+    )
+    print(
+        f"index build from empty: {figures['index_build_s']:8.2f} s"
+        f"  ({figures['index_embedded']} items embedded)"
+    )
+    print(
+        f"incremental, 1 doc changed: {figures['index_incremental_s']:8.2f} s"
+        f"  ({figures['index_incremental_embedded']} embedded,"
+        f" {figures['index_incremental_reused']} reused)"
+        f"  ratio to full {figures['index_incremental_s'] / figures['index_build_s']:.2f}"
     )
     print(f"{'query (warm, single)':<26} {'p50 ms':>8} {'p95 ms':>8} {'p50 / bare embed':>17}")
-    print(f"{'bare query embedding':<26} {bare_p50:8.2f} {bare_p95:8.2f} {1.0:17.2f}")
-    for method, samples in latencies.items():
-        p50, p95 = _percentiles(samples)
-        print(f"{method + ' search':<26} {p50:8.2f} {p95:8.2f} {p50 / bare_p50:17.2f}")
+    for name, row in query.items():
+        label = "bare query embedding" if name == "bare_embedding" else f"{name} search"
+        print(f"{label:<26} {row['p50_ms']:8.2f} {row['p95_ms']:8.2f} {row['p50_ms'] / bare:17.2f}")
     print(
-        f"memory: resident {rss_before:.0f} MB before loading the searcher, {rss_loaded:.0f} MB"
-        f" after; peak {_peak_mb():.0f} MB for the whole run (builds included)"
+        f"memory: resident {figures['rss_before_searcher_mb']} MB before loading the searcher,"
+        f" {figures['rss_with_searcher_mb']} MB after; peak {figures['peak_mb']} MB for the whole"
+        " run (builds included)"
     )
+
+
+def run_bench(settings: KnowledgeSettings) -> dict[str, Any]:
+    figures = measure(settings)
+    print_figures(figures)
+    return figures

@@ -1,19 +1,21 @@
 """python -m stack run | train | check: the whole conversational stack on this machine."""
 
 import argparse
-import json
 import sys
 
 from knowledge.embedding import make_embedder
 from knowledge.errors import KnowledgeError
 from knowledge.index import build_index, is_current
 from knowledge.settings import get_settings as knowledge_settings
-from stack.bench import report as bench_report
-from stack.bench import run_bench
+from stack.bench import add_arguments as add_bench_arguments
+from stack.bench import main as bench_main
+from stack.bench import options_from as bench_options
 from stack.dialogue_eval import evaluate, meets_bars, report
 from stack.model import train
 from stack.settings import StackSettings, get_settings
 from stack.supervisor import Supervisor, rasa_ready
+from widgets.security import production_problems
+from widgets.settings import get_web_settings
 
 
 def build_index_if_stale() -> None:
@@ -44,8 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("command", choices=["run", "train", "prepare", "eval", "bench"])
     parser.add_argument("--force", action="store_true", help="train even if bot/ is unchanged")
+    add_bench_arguments(parser)
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.command == "run" and (problems := production_problems(get_web_settings())):
+        # Before minutes of training: production with a development secret will not start.
+        print("Alle Døre will not start in production mode:", *problems, sep="\n  - ")
+        return 2
     try:
         if train(settings, force=args.force):
             print(f"Trained {settings.model_file}", flush=True)
@@ -62,16 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval":
         return run_eval(settings)
     if args.command == "bench":
-        try:
-            figures = run_bench()
-        except RuntimeError as error:
-            print(error, file=sys.stderr)
-            return 1
-        print(bench_report(figures))
-        out = settings.var_dir / "bench"
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "stack.json").write_text(json.dumps(figures, indent=2) + "\n")
-        return 0
+        return bench_main(bench_options(args))
     supervisor = Supervisor(settings)
     supervisor.start()
     try:

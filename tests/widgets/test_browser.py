@@ -12,9 +12,11 @@ pytestmark = pytest.mark.stack
 
 BROWSER_DIR = Path(__file__).resolve().parent.parent / "browser"
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "var" / "test-artifacts" / "browser"
+# Every *.test.mjs there (widget, nojs, staff, csp, ...): a new suite runs without an edit here.
+SUITES = sorted(path.name.removesuffix(".test.mjs") for path in BROWSER_DIR.glob("*.test.mjs"))
 
 
-@pytest.mark.parametrize("suite", ["widget", "nojs", "staff"])
+@pytest.mark.parametrize("suite", SUITES)
 def test_in_a_real_browser(running_stack: Supervisor, suite: str) -> None:
     env = dict(os.environ)
     env.update(
