@@ -72,3 +72,21 @@ class Problem(BaseModel):
     """A kind error message for bad input."""
 
     detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]  # where: ["body", "message"], ["query", "k"]
+    msg: str
+
+
+class InvalidRequest(BaseModel):
+    """The answer to a request that does not fit the interface (422, from the app's handler for
+    validation errors): a kind sentence first, then what did not fit, for a client's developer."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+# The 422 every route with parameters or a body can answer, in the shape the app really sends
+# (FastAPI's own default documents a `detail` list instead).
+INVALID_REQUEST: dict[int | str, dict[str, object]] = {422: {"model": InvalidRequest}}

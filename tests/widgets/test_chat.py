@@ -85,6 +85,17 @@ def test_bad_json_and_wrong_types_get_a_clear_422_not_a_crash(client: TestClient
     assert client.post("/api/chat", json={"message": ["a list"]}).status_code == 422
 
 
+def test_a_body_that_is_not_text_gets_the_documented_400(client: TestClient) -> None:
+    # Regression (schemathesis): FastAPI refuses a body that is not UTF-8 with a 400 before the
+    # route runs, and the spec did not list it.
+    response = client.post(
+        "/api/chat", content=b"\x80\x81", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400 and isinstance(response.json()["detail"], str)
+    spec = client.get("/openapi.json").json()
+    assert "400" in spec["paths"]["/api/chat"]["post"]["responses"]
+
+
 def test_an_unexpected_fault_still_answers_with_the_verified_doors(
     client: TestClient, rasa: FakeRasa
 ) -> None:

@@ -4,9 +4,11 @@ through GatewayAPI's REST API). A request that is not signed by the provider get
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
+from starlette.exceptions import HTTPException
 
 from widgets.deps import SettingsDep, SmsDep
+from widgets.models import INVALID_REQUEST
 from widgets.sms.gateway import Inbound
 from widgets.sms.providers import (
     Forbidden,
@@ -18,9 +20,69 @@ from widgets.sms.providers import (
     twiml,
 )
 
-router = APIRouter(prefix="/sms", tags=["sms"])
+router = APIRouter(prefix="/sms", tags=["sms"], responses=INVALID_REQUEST)
 log = logging.getLogger(__name__)
 XML = "application/xml"
+
+# What the webhooks answer, documented for /openapi.json: the routes read their bodies themselves
+# (the signature covers the raw form or JSON), so the bodies are described here too.
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+_TWIML = {XML: {"schema": {"type": "string"}}}
+_FORBIDDEN: dict[str, object] = {
+    "description": "Not signed by the provider: nothing is processed.",
+    "content": _TEXT,
+}
+TWILIO_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The reply as TwiML (no <Message> when nothing is sent).",
+        "content": _TWIML,
+    },
+    400: {"description": "Signed, but without a From number.", "content": _TWIML},
+    403: _FORBIDDEN,
+}
+TWILIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "From": {"type": "string"},
+                        "Body": {"type": "string"},
+                        "MessageSid": {"type": "string"},
+                    },
+                    "required": ["From"],
+                }
+            }
+        },
+    }
+}
+GATEWAYAPI_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "Received; the reply goes out through GatewayAPI.", "content": _TEXT},
+    400: {"description": "Signed, but not an MO SMS.", "content": _TEXT},
+    403: _FORBIDDEN,
+}
+GATEWAYAPI_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": ["integer", "string"]},
+                        "msisdn": {"type": ["integer", "string"]},
+                        "receiver": {"type": ["integer", "string"]},
+                        "message": {"type": "string"},
+                        "senttime": {"type": "integer"},
+                    },
+                    "required": ["id", "msisdn"],
+                }
+            }
+        },
+    }
+}
 
 
 def signed_url(request: Request, public: str | None) -> str:
@@ -31,21 +93,29 @@ def signed_url(request: Request, public: str | None) -> str:
     return f"{public.rstrip('/')}{request.url.path}{query}"
 
 
-@router.post("/twilio", response_class=Response)
+@router.post(
+    "/twilio", response_class=Response, responses=TWILIO_RESPONSES, openapi_extra=TWILIO_BODY
+)
 async def twilio(
     request: Request,
     settings: SettingsDep,
     gateway: SmsDep,
     kommune: Annotated[str | None, Query(max_length=100)] = None,
+    signature: Annotated[str, Header(alias="X-Twilio-Signature")] = "",
 ) -> Response:
-    form = await request.form()
+    """Twilio's incoming-message webhook: a form post signed with X-Twilio-Signature."""
+    try:
+        form = await request.form()
+    except HTTPException:  # a broken multipart body: nothing a signature could cover
+        log.warning("Twilio webhook refused: the body is not a form")
+        return Response("Forbidden", status_code=403, media_type="text/plain")
     params = [(name, str(value)) for name, value in form.multi_items()]
     try:
         check_twilio(
             settings.twilio_auth_token,
             signed_url(request, settings.sms_public_url),
             params,
-            request.headers.get("X-Twilio-Signature", ""),
+            signature,
         )
     except Forbidden as error:
         log.warning("Twilio webhook refused: %s", error)
@@ -57,18 +127,23 @@ async def twilio(
     return Response(twiml(await gateway.handle(inbound, "twilio")), media_type=XML)
 
 
-@router.post("/gatewayapi", response_class=Response)
+@router.post(
+    "/gatewayapi",
+    response_class=Response,
+    responses=GATEWAYAPI_RESPONSES,
+    openapi_extra=GATEWAYAPI_BODY,
+)
 async def gatewayapi(
     request: Request,
     settings: SettingsDep,
     gateway: SmsDep,
     background: BackgroundTasks,
     kommune: Annotated[str | None, Query(max_length=100)] = None,
+    signature: Annotated[str, Header(alias="X-Gwapi-Signature")] = "",
 ) -> Response:
+    """GatewayAPI's MO-SMS webhook: JSON signed with a JWT (HS256) in X-Gwapi-Signature."""
     try:
-        check_gatewayapi(
-            settings.gatewayapi_jwt_secret, request.headers.get("X-Gwapi-Signature", "")
-        )
+        check_gatewayapi(settings.gatewayapi_jwt_secret, signature)
         number, text, message_id = read_gatewayapi(await request.body())
     except Forbidden as error:
         log.warning("GatewayAPI webhook refused: %s", error)

@@ -130,8 +130,11 @@ def _items(reply: ChatReply) -> list[tuple[str, Any, int]]:
             items.append(("text", m.text, priority))
 
     messages = list(reply.messages)
-    if reply.crisis and messages:
-        message(messages.pop(0), 1)
+    if reply.crisis:
+        # "Ring 112 nu", then the crisis lines, before anything else. A first message that is
+        # the text form of cards comes after them, and a reply without messages starts with them.
+        if messages and not any(i in by_id for i in messages[0].services):
+            message(messages.pop(0), 1)
         cards([s for s in reply.services if s.get("crisis")], 1)
     for index, m in enumerate(messages):
         message(m, 2 if index == 0 and not reply.crisis else 7)
@@ -223,19 +226,29 @@ def _with(pieces: list[_Piece], chosen: set[int], i: int) -> set[int]:
     return chosen | {i, *pieces[i].pulls}
 
 
-def _cut_first(pieces: list[_Piece], chosen: set[int], deferred: list[int], budget: int) -> None:
-    """Cut the must-have messages that did not fit whole into the room left."""
+def _room(pieces: list[_Piece], chosen: set[int], budget: int) -> int:
+    """Septets left beside the chosen pieces for one more, counting the newline before it."""
+    used = _join(pieces, chosen)
+    return budget - septets(used) - (1 if used else 0)
+
+
+def _place_first(pieces: list[_Piece], chosen: set[int], deferred: list[int], budget: int) -> None:
+    """Place the must-have messages after the crisis lines, the options and the first card: whole
+    when they fit, else cut into the room left, which is at least MIN_ROOM septets when dropping
+    the first card, then the options, makes it."""
     for i in deferred:
-        text, pieces[i].text = pieces[i].text, ""
-        room = budget - septets(_join(pieces, _with(pieces, chosen, i)))
-        while room < MIN_ROOM and (
-            droppable := [c for c in chosen if pieces[c].priority in (3, 4)]
+        need = septets(pieces[i].text)
+        # A card goes with its contact line: the line itself is never dropped on its own (its
+        # name would pull it straight back, for ever).
+        while (room := _room(pieces, chosen, budget)) < min(need, MIN_ROOM) and (
+            droppable := [
+                c for c in chosen if pieces[c].priority in (3, 4) and not pieces[c].pulled_only
+            ]
         ):
             drop = max(droppable, key=lambda c: (pieces[c].priority, c))
             chosen -= {drop, *pieces[drop].pulls}
             chosen |= {x for c in chosen for x in pieces[c].pulls}
-            room = budget - septets(_join(pieces, _with(pieces, chosen, i)))
-        pieces[i].text = shorten(text, room)
+        pieces[i].text = shorten(pieces[i].text, room)
         if pieces[i].text:
             chosen.add(i)
 
@@ -251,18 +264,19 @@ def render(reply: ChatReply, max_segments: int = 3, language: str = "da") -> Sms
     for i in sorted(range(len(pieces)), key=lambda i: (pieces[i].priority, i)):
         piece = pieces[i]
         if piece.priority >= 5 and deferred:
-            _cut_first(pieces, chosen, deferred, budget)
+            _place_first(pieces, chosen, deferred, budget)
             deferred = []
         if not piece.text or piece.pulled_only:
             continue
         if piece.requires is not None and piece.requires not in chosen:
             continue
+        if piece.cuttable:  # placed once 1-4 are in: it must fit beside them, not just alone
+            deferred.append(i)
+            continue
         trial = _with(pieces, chosen, i)
         if septets(_join(pieces, trial)) <= budget:
             chosen = trial
-        elif piece.cuttable:
-            deferred.append(i)
-    _cut_first(pieces, chosen, deferred, budget)
+    _place_first(pieces, chosen, deferred, budget)
     text = _join(pieces, chosen, spacious=True)
     if segments(text) > max_segments:
         text = _join(pieces, chosen)

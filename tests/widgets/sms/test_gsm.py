@@ -150,3 +150,103 @@ def test_shorten_fits_and_keeps_the_start(text: str, limit: int) -> None:
     short = shorten(text, limit)
     assert septets(short) <= limit
     assert short in ("", text) or (text.startswith(short[:-3]) and short.endswith("..."))
+
+
+# A reference from 3GPP TS 23.038 and the wire: texts encoded as a phone sends them (GSM-7 septets,
+# an escape before each extension character; UCS-2 as UTF-16 bytes), then cut into messages.
+REFERENCE_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+REFERENCE_EXTENSION = {
+    0x0A: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2F: "\\",
+    0x3C: "[", 0x3D: "~", 0x3E: "]", 0x40: "|", 0x65: "€",
+}  # fmt: skip
+ESCAPE = 0x1B
+REFERENCE_ALPHABET = set(REFERENCE_BASIC.replace("\x1b", "")) | set(REFERENCE_EXTENSION.values())
+
+
+def gsm_encode(text: str) -> list[int]:
+    extension = {ch: code for code, ch in REFERENCE_EXTENSION.items()}
+    out: list[int] = []
+    for ch in text:
+        out += [ESCAPE, extension[ch]] if ch in extension else [REFERENCE_BASIC.index(ch)]
+    return out
+
+
+def gsm_decode(codes: list[int]) -> str:
+    out, escaped = [], False
+    for code in codes:
+        if escaped:
+            out.append(REFERENCE_EXTENSION[code])
+            escaped = False
+        elif code == ESCAPE:
+            escaped = True
+        else:
+            out.append(REFERENCE_BASIC[code])
+    return "".join(out)
+
+
+def pack(codes: list[int]) -> bytes:
+    """Septets packed into octets, least significant bit first, as they travel."""
+    bits = sum(code << (7 * i) for i, code in enumerate(codes))
+    return bits.to_bytes(-(-7 * len(codes) // 8), "little")
+
+
+def unpack(data: bytes, count: int) -> list[int]:
+    bits = int.from_bytes(data, "little")
+    return [(bits >> (7 * i)) & 0x7F for i in range(count)]
+
+
+def reference_segments(text: str) -> int:
+    """Messages a phone sends: one when the whole fits, else parts cut every 153 septets (67
+    UTF-16 units), a cut moved back one where it would split an escape or a surrogate pair."""
+    if not text:
+        return 0
+    if set(text) <= REFERENCE_ALPHABET:
+        units = gsm_encode(text)
+        single, part = 160, 153
+        glued = {k + 1 for k, unit in enumerate(units) if unit == ESCAPE}
+    else:
+        raw = text.encode("utf-16-be")
+        units = [int.from_bytes(raw[k : k + 2], "big") for k in range(0, len(raw), 2)]
+        single, part = 70, 67
+        glued = {k + 1 for k, unit in enumerate(units) if 0xD800 <= unit <= 0xDBFF}
+    if len(units) <= single:
+        return 1
+    count, start = 0, 0
+    while start < len(units):
+        end = min(start + part, len(units))
+        end -= end in glued  # never between an escape or high surrogate and what follows it
+        count, start = count + 1, end
+    return count
+
+
+def test_the_tables_are_3gpps() -> None:
+    assert len(REFERENCE_BASIC) == 128
+    assert set(REFERENCE_BASIC) - {"\x1b"} == BASIC
+    assert set(REFERENCE_EXTENSION.values()) == EXTENSION
+
+
+lengths = st.integers(0, 700)
+any_long_text = st.one_of(
+    st.text(max_size=700),
+    st.text(alphabet=st.sampled_from(sorted(BASIC | EXTENSION)), max_size=700),
+    st.text(alphabet=st.sampled_from(sorted(EXTENSION)) | st.just("a"), max_size=500),
+    st.text(alphabet=st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF) | st.just("ø")),
+    st.builds(lambda ch, n: ch * n, st.sampled_from(["a", "€", "ж", "😀"]), lengths),
+)
+
+
+@FAST
+@given(any_long_text)
+def test_segments_are_what_a_phone_sends(text: str) -> None:
+    assert segments(text) == reference_segments(text)
+
+
+@FAST
+@given(st.one_of(gsm_text, st.text().map(to_gsm7)))
+def test_gsm7_text_round_trips_through_the_alphabet_and_the_wire(text: str) -> None:
+    codes = gsm_encode(text)
+    assert len(codes) == septets(text)
+    assert gsm_decode(unpack(pack(codes), len(codes))) == text

@@ -132,6 +132,57 @@ def test_a_first_message_too_long_is_cut_at_a_word_and_the_options_stay() -> Non
     assert sms.text.endswith("1 Tal med et menneske\nSvar 1.")
 
 
+def test_a_first_message_that_fits_alone_still_makes_way_for_the_options_and_door() -> None:
+    # Regression (property tests): a first message that fitted whole before the options and the
+    # first card were placed stayed whole, and both were left out.
+    r = reply("ord " * 37 + "slut", services=[service(1, name="Borgerservice", phone="62233000")])
+    r.messages[0].buttons = [
+        Button(title="Tal med et menneske", payload="/ask_human"),
+        Button(title="Noget andet", payload="/something_else"),
+    ]
+    sms = render(r, max_segments=1)
+    assert segments(sms.text) == 1 and sms.text.startswith("ord ord")
+    assert sms.text.endswith(
+        "ord...\n\nBorgerservice\nTlf. 62233000\n\n1 Tal med et menneske\n2 Noget andet\n"
+        "Svar 1 eller 2."
+    )
+    assert [b.payload for b in sms.options] == ["/ask_human", "/something_else"]
+
+
+def test_a_message_cut_mid_word_leaves_room_for_the_newline_after_it() -> None:
+    # Regression (property tests): the room for a cut message left out the newline joining it
+    # to the card, so the text came out one septet over: two segments where one was asked for.
+    sms = render(reply("a" * 170, services=[service(1, name="N", phone="112")]), max_segments=1)
+    assert segments(sms.text) == 1
+    assert sms.text == "a" * 146 + "...\nN\nTlf. 112"  # 160 septets
+
+
+def test_the_door_makes_way_for_a_cut_message_without_hanging() -> None:
+    # Regression (property tests): dropping the first card to leave a cut first message
+    # MIN_ROOM septets picked its contact line, which its name pulled straight back: for ever.
+    door = service(1, name="Et sted med et ret langt navn, som fylder godt op", phone="62233000")
+    r = reply("ord " * 100, services=[door])
+    r.messages[0].buttons = [
+        Button(title="Tal med et menneske", payload="/ask_human"),
+        Button(title="Noget andet", payload="/something_else"),
+    ]
+    sms = render(r, max_segments=1)
+    assert segments(sms.text) == 1 and "Et sted" not in sms.text
+    assert sms.text.endswith("ord...\n\n1 Tal med et menneske\n2 Noget andet\nSvar 1 eller 2.")
+
+
+def test_a_crisis_puts_its_lines_first_even_when_the_first_message_is_cards() -> None:
+    # Regression (property tests): without a text first message, the crisis lines came after
+    # other cards, and without any message they lost their place entirely.
+    door = service(1, name="Borgerservice", phone="62233000")
+    line = service(2, name="Livslinien", phone="70201201", crisis=True)
+    cards_first = reply("Borgerservice", "Jeg er her.", services=[door, line], crisis=True)
+    cards_first.messages[0].services = ["s1"]
+    no_messages = reply(services=[door, line], crisis=True)
+    for r in (cards_first, no_messages):
+        assert render(r).text.startswith("Livslinien\nTlf. 70201201\n\nBorgerservice\n")
+
+
 def test_a_cut_never_splits_a_phone_number() -> None:
     sms = render(reply("a" * 100 + "1" * 200), max_segments=1)
     assert sms.text == "a" * 100 + "..."

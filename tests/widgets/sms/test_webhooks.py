@@ -79,6 +79,20 @@ def test_unsigned_and_forged_requests_are_refused_and_not_processed(
     assert rasa.sent == []
 
 
+def test_a_body_that_is_not_a_form_is_refused_like_an_unsigned_one(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    # Regression (schemathesis): a broken multipart body got FastAPI's JSON 400, which the spec
+    # did not list; nothing in it can be signed, so it gets the documented 403.
+    broken = {"Content-Type": "multipart/form-data"}
+    response = client.post(URL, content=b"From=+4512345678", headers=broken)
+    assert response.status_code == 403 and response.text == "Forbidden"
+    assert rasa.sent == []
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/sms/twilio", "/sms/gatewayapi"):
+        assert {"200", "400", "403"} <= set(paths[path]["post"]["responses"])
+
+
 def test_the_same_message_id_is_answered_once(phone: Phone, rasa: FakeRasa) -> None:
     rasa.said = captured("rest_greet")
     assert phone.text("hej", sid="SMdup")
