@@ -208,7 +208,9 @@ def commit() -> dict[str, Any]:
         done = subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True)
         return done.stdout.strip()
 
-    return {"commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(git("status", "-s"))}
+    # Changes to tracked files only: the report this run writes (docs/bench/) is new by itself.
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(changed)}
 
 
 def load_figures(
