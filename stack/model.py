@@ -69,6 +69,27 @@ def rasa_env(settings: StackSettings) -> dict[str, str]:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
     )
+    if settings.tracker_store == "postgresql":
+        # Read by endpoints.postgresql.yml; the lock store by Rasa's own names for it.
+        lock_store = "redis" if settings.lock_store == "redis" else "in_memory"
+        env.update(
+            {
+                "ALLEDORE_POSTGRES_HOST": settings.postgres_host,
+                "ALLEDORE_POSTGRES_PORT": str(settings.postgres_port),
+                "ALLEDORE_POSTGRES_DB": settings.postgres_db,
+                "ALLEDORE_POSTGRES_USER": settings.postgres_user,
+                "ALLEDORE_POSTGRES_PASSWORD": settings.postgres_password,
+                "ALLEDORE_RASA_LOCK_STORE": lock_store,
+                "ALLEDORE_REDIS_HOST": settings.redis_host,
+                "ALLEDORE_REDIS_PORT": str(settings.redis_port),
+                "ALLEDORE_REDIS_PASSWORD": settings.redis_password,
+                "ALLEDORE_REDIS_DB": str(settings.redis_db),
+            }
+        )
+    if settings.lock_store == "redis":
+        # Rasa's own variable; its default (60 s) would hold a conversation up for a minute
+        # after the replica that had its turn was killed (stack/settings.py says why this much).
+        env["TICKET_LOCK_LIFETIME"] = str(settings.rasa_lock_lifetime_s)
     return env
 
 

@@ -34,9 +34,10 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def rasa_ready(settings: StackSettings) -> bool:
-    """Rasa is up and has loaded a model (its /status needs the token)."""
-    url = f"{settings.rasa_url}/status?token={settings.rasa_token}"
+def rasa_ready(settings: StackSettings, rasa_url: str | None = None) -> bool:
+    """Rasa (the first replica, or the one at `rasa_url`) is up and has loaded a model (its
+    /status needs the token)."""
+    url = f"{rasa_url or settings.rasa_url}/status?token={settings.rasa_token}"
     try:
         with urllib.request.urlopen(url, timeout=2.0) as response:
             return bool(json.loads(response.read()).get("model_file"))
@@ -44,8 +45,51 @@ def rasa_ready(settings: StackSettings) -> bool:
         return False
 
 
+def stack_env(settings: StackSettings) -> dict[str, str]:
+    """The stack's settings as the ALLEDORE_* variables they are read from, so that a process
+    started here reads the same ones (a list as JSON; a setting that is None is left out)."""
+    env = {}
+    for name in StackSettings.model_fields:
+        value = getattr(settings, name)
+        if value is not None:
+            text = json.dumps(value) if isinstance(value, list) else str(value)
+            env[f"ALLEDORE_{name.upper()}"] = text
+    return env
+
+
+def rasa_process(settings: StackSettings, replica: int) -> Process:
+    """Replica number `replica` (from 0) on rasa_port + replica; all load one model and one
+    endpoints file, so they share the tracker and lock stores it names."""
+    port = settings.rasa_port + replica
+    url = f"http://{settings.host}:{port}"
+    return Process(
+        "rasa" if settings.rasa_replicas == 1 else f"rasa-{replica + 1}",
+        [
+            str(settings.rasa_venv / "bin" / "rasa"),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_token,
+            "--interface",
+            settings.host,
+            "--port",
+            str(port),
+            "--model",
+            str(settings.model_file),
+            "--endpoints",
+            settings.endpoints_file,
+            "--credentials",
+            "credentials.yml",
+        ],
+        rasa_env(settings),
+        lambda: rasa_ready(settings, url),
+        cwd=settings.bot_dir,
+    )
+
+
 def processes(settings: StackSettings, app_settings: dict[str, str] | None = None) -> list[Process]:
-    """The three processes; `app_settings` are extra ALLEDORE_* variables for the web app."""
+    """The action server, the Rasa replicas and the app; `app_settings` are extra ALLEDORE_*
+    variables for the web app."""
     app_env = dict(os.environ)
     # One OpenMP thread, not spinning: the embedding model shares two cores with Rasa.
     app_env.update(
@@ -70,42 +114,10 @@ def processes(settings: StackSettings, app_settings: dict[str, str] | None = Non
         actions_env,
         lambda: answers(f"{settings.actions_url}/health"),
     )
-    rasa = Process(
-        "rasa",
-        [
-            str(settings.rasa_venv / "bin" / "rasa"),
-            "run",
-            "--enable-api",
-            "--auth-token",
-            settings.rasa_token,
-            "--interface",
-            settings.host,
-            "--port",
-            str(settings.rasa_port),
-            "--model",
-            str(settings.model_file),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-        ],
-        rasa_env(settings),
-        lambda: rasa_ready(settings),
-        cwd=settings.bot_dir,
-    )
-    web_env = dict(app_env) | (app_settings or {})
-    # The app finds Rasa and the action server where this supervisor starts them.
-    web_env.update(
-        {
-            "ALLEDORE_HOST": settings.host,
-            "ALLEDORE_RASA_PORT": str(settings.rasa_port),
-            "ALLEDORE_ACTIONS_PORT": str(settings.actions_port),
-            "ALLEDORE_APP_PORT": str(settings.app_port),
-            "ALLEDORE_RASA_TOKEN": settings.rasa_token,
-            # The app's own state (SMS) and Rasa's tracker store (SMS STOP forgets there).
-            "ALLEDORE_VAR_DIR": str(settings.var_dir),
-        }
-    )
+    rasas = [rasa_process(settings, replica) for replica in range(settings.rasa_replicas)]
+    # The app finds Rasa, the action server and its stores where this supervisor starts them,
+    # from the same settings (and its own state, SMS, in var_dir).
+    web_env = dict(app_env) | stack_env(settings) | (app_settings or {})
     web = Process(
         "app",
         [
@@ -119,11 +131,14 @@ def processes(settings: StackSettings, app_settings: dict[str, str] | None = Non
             "--port",
             str(settings.app_port),
             "--no-access-log",
+            # Several workers share one count of the rate limits only in Redis
+            # (ALLEDORE_RATE_LIMIT_STORE); each loads the search index on its own.
+            *(["--workers", str(settings.app_workers)] if settings.app_workers > 1 else []),
         ],
         web_env,
         lambda: answers(f"{settings.app_url}/health"),
     )
-    return [actions, rasa, web]
+    return [actions, *rasas, web]
 
 
 class Supervisor:
@@ -155,6 +170,15 @@ class Supervisor:
         process = next(p for p in processes(self.settings, self.app_settings) if p.name == name)
         self.launch(process)
         self._wait_answering(process)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL to a process group, as a crash or a lost machine: nothing is cleaned up or
+        let go of (a Rasa replica's lock in Redis stays until it expires). Tests use it."""
+        for process in [p for p in self.running if p.name == name]:
+            if process.popen is not None and process.popen.poll() is None:
+                os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
+            self.running.remove(process)
 
     def stop_one(self, name: str) -> None:
         for process in [p for p in self.running if p.name == name]:

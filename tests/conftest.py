@@ -19,6 +19,7 @@ from stack.__main__ import build_index_if_stale
 from stack.model import train
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
+from tests.services import Postgres, RedisServer, port, running_postgres, running_redis
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +48,20 @@ def project_root() -> Path:
 def catalogue() -> Catalogue:
     settings = get_settings()
     return load_catalogue(settings.catalogue_dir, settings.facts_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server of the session's own (tests/services.py), installed if missing."""
+    with running_postgres(port(15432)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis server of the session's own (tests/services.py), installed if missing."""
+    with running_redis(port(16379)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

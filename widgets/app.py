@@ -28,7 +28,7 @@ from widgets.language import request_language, template_context
 from widgets.metrics import Metrics
 from widgets.models import Problem
 from widgets.rasa_client import RasaClient
-from widgets.rate_limit import Limits, TooManyRequests
+from widgets.rate_limit import Limits, TooManyRequests, make_limits
 from widgets.retention import purge_every
 from widgets.routes import chat, health, pages, search, sms, staff
 from widgets.security import BodyLimit, production_problems, security_headers
@@ -102,7 +102,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.rasa = RasaClient(
-        settings.rasa_url, settings.rasa_token, settings.chat_timeout, settings.actions_url
+        settings.rasa_urls,
+        settings.rasa_token,
+        settings.chat_timeout,
+        settings.actions_url,
+        # A replica that is gone is passed over quickly (a connection here takes milliseconds).
+        connect_timeout=settings.health_timeout,
+        lock_lifetime_s=settings.rasa_lock_lifetime_s if settings.lock_store == "redis" else 0,
     )
     app.state.metrics = Metrics()
     app.state.sms_state = SmsState(settings.sms_db)
@@ -111,7 +117,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     # The one line on what a service is, as the bot writes it (actions/cards.py).
     app.state.templates.env.filters["first_sentence"] = first_sentence
-    app.state.limits = Limits(settings.rate_session_per_minute, settings.rate_address_per_minute)
+    app.state.limits = make_limits(settings)
     production = settings.mode == "production"
     # The widget is embedded on municipal sites on other hosts (the allow-list); it sends no
     # cookies. In development any port on this machine may embed it too.

@@ -69,7 +69,7 @@ def get_sms(
     chat: Annotated[ChatService, Depends(get_chat)],
 ) -> SmsGateway:
     state: SmsState = request.app.state.sms_state
-    return SmsGateway(settings, chat, state, partial(forget_conversation, settings.tracker_db))
+    return SmsGateway(settings, chat, state, partial(forget_conversation, settings))
 
 
 def get_language(

@@ -70,8 +70,15 @@ def production_problems(settings: WebSettings) -> list[str]:
         "ALLEDORE_GATEWAYAPI_JWT_SECRET": settings.gatewayapi_jwt_secret,
     }
     secrets |= {name: value for name, value in optional.items() if value}
+    # The stores' passwords, when the stores are used (the embedded defaults have none).
+    if settings.tracker_store == "postgresql":
+        secrets["ALLEDORE_POSTGRES_PASSWORD"] = settings.postgres_password
+    if "redis" in (settings.lock_store, settings.rate_limit_store):
+        secrets["ALLEDORE_REDIS_PASSWORD"] = settings.redis_password
     for name, value in secrets.items():
-        if value in PLACEHOLDERS or value.startswith(("dev-", "local-dev")):
+        if not value:
+            problems.append(f"{name} is empty; set a secret of your own")
+        elif value in PLACEHOLDERS or value.startswith(("dev-", "local-dev")):
             problems.append(f"{name} is the development placeholder; set a secret of your own")
         elif len(value) < MIN_SECRET_CHARS:
             problems.append(f"{name} is shorter than {MIN_SECRET_CHARS} characters")

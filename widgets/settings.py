@@ -2,9 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from stack.settings import StackSettings
 
@@ -36,6 +36,9 @@ class WebSettings(StackSettings):
     # centre puts many citizens behind one address, so that limit is the larger.
     rate_session_per_minute: int = 20
     rate_address_per_minute: int = 240
+    # "memory": each app worker counts on its own (one worker: exact). "redis": every worker
+    # counts in the Redis of stack/settings.py, so several workers keep one limit.
+    rate_limit_store: Literal["memory", "redis"] = "memory"
 
     # Retention: conversations and SMS state older than this are deleted (make purge, and the
     # app itself every purge_interval_s).
@@ -60,6 +63,14 @@ class WebSettings(StackSettings):
     @property
     def sms_db(self) -> Path:
         return self.var_dir / "sms" / "state.db"
+
+    @model_validator(mode="after")
+    def locks_outlast_turns(self) -> Self:
+        # A turn the app gave up on is cancelled by Rasa; until then it must keep its lock, or
+        # the conversation's next turn could run beside it (stack/settings.py).
+        if self.lock_store == "redis" and self.rasa_lock_lifetime_s <= self.chat_timeout:
+            raise ValueError("ALLEDORE_RASA_LOCK_LIFETIME_S must be longer than the chat timeout")
+        return self
 
 
 @lru_cache

@@ -122,6 +122,25 @@ def test_production_problems_name_short_secrets_and_a_wildcard_origin() -> None:
     assert production_problems(off) == []
 
 
+def test_production_asks_for_the_stores_passwords_when_it_uses_the_stores() -> None:
+    stores = {"tracker_store": "postgresql", "lock_store": "redis"}
+    empty = WebSettings(mode="production", **REAL_SECRETS, **stores)  # type: ignore[arg-type]
+    assert production_problems(empty) == [
+        "ALLEDORE_POSTGRES_PASSWORD is empty; set a secret of your own",
+        "ALLEDORE_REDIS_PASSWORD is empty; set a secret of your own",
+    ]
+    example = WebSettings(
+        mode="production",
+        **REAL_SECRETS,  # type: ignore[arg-type]
+        **stores,
+        postgres_password="dev-CHANGE-ME-openssl-rand-hex-32",
+        redis_password="p" * 32,
+    )
+    assert production_problems(example) == [
+        "ALLEDORE_POSTGRES_PASSWORD is the development placeholder; set a secret of your own"
+    ]
+
+
 def test_production_starts_with_real_secrets(tmp_path: Path) -> None:
     app = create_app(WebSettings(mode="production", var_dir=tmp_path, **REAL_SECRETS))  # type: ignore[arg-type]
     assert app.state.settings.mode == "production"
