@@ -57,6 +57,31 @@ $(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 .PHONY: browser
 browser: $(CHROMIUM) $(BROWSER_STAMP) ## Install Debian chromium and the npm test packages
 
+# The production settings' stores, from Debian's packages. The tests start their own server of
+# each on private ports (tests/services.py), so the machine's own services are never used.
+.PHONY: services
+services: ## Install Debian's PostgreSQL and Redis servers (for the scale-out tests)
+	@if [ -z "$(wildcard /usr/lib/postgresql/*/bin/pg_ctl)" ] || ! command -v redis-server >/dev/null; then \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql redis-server; \
+	fi
+
+# The deployment files (docker/), checked without a Docker engine: Debian's docker-compose
+# validates and resolves compose.yml (with the committed example env file), hadolint lints the
+# Dockerfiles, and tests/docker/ (run by pytest) compares them with what the supervisor starts.
+# --no-install-recommends: docker-compose recommends docker.io, an engine this check never uses.
+DOCKER_COMPOSE ?= /usr/bin/docker-compose
+
+$(DOCKER_COMPOSE):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends docker-compose
+
+.PHONY: docker-check
+docker-check: $(STAMP) $(DOCKER_COMPOSE) ## Check docker/ without an engine: compose config, hadolint
+	$(DOCKER_COMPOSE) -f docker/compose.yml --env-file docker/alledore.env.example config -q
+	$(VENV)/bin/hadolint docker/*.Dockerfile
+	@echo "docker/: compose.yml resolves, the Dockerfiles pass hadolint (tests/docker/ checks the rest)"
+
 .PHONY: venv
 venv: $(STAMP) $(RASA_STAMP) ## Create or update both environments (.venv 3.11, .venv-rasa 3.10)
 
@@ -133,7 +158,7 @@ types: $(STAMP) ## mypy
 	$(VENV)/bin/mypy
 
 .PHONY: test
-test: lint types validate-bot browser catalogs ## Lint, types, rasa data validate, unit, stack and browser tests
+test: lint types validate-bot docker-check browser services catalogs ## Lint, types, rasa data validate, docker/, unit, stack and browser tests
 	$(PY) -m stack prepare
 	$(PY) -m pytest
 
