@@ -32,12 +32,13 @@ $(STAMP): requirements/app.txt requirements/dev.txt
 	$(PY) -m pip install -q -r requirements/app.txt -r requirements/dev.txt
 	@touch $@
 
-$(RASA_STAMP): requirements/rasa-constraints.txt
+$(RASA_STAMP): requirements/rasa-constraints.txt requirements/rasa-extra.txt
 	@test -n "$(PYTHON_RASA)" || { echo "Python 3.10 not found: set PYTHON_RASA=/path/to/python3.10"; exit 1; }
 	@test -x $(RASA_VENV)/bin/python || $(PYTHON_RASA) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
 	@# rasa alone, pinned with everything it pulls in; never app packages here.
 	$(RASA_VENV)/bin/python -m pip install -q rasa==3.6.21 -c requirements/rasa-constraints.txt
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa-extra.txt -c requirements/rasa-constraints.txt
 	@touch $@
 
 # Browser tests: Debian's chromium (never a browser a tool downloads) driven by npm playwright-core.
@@ -163,9 +164,16 @@ test: lint types validate-bot docker-check browser services catalogs ## Lint, ty
 	$(PY) -m pytest
 
 .PHONY: eval
-eval: venv catalogs ## Retrieval quality (dense, lexical, hybrid), then whole conversations through the stack
+eval: venv catalogs ## Retrieval quality, the crisis net (blind set, through /api/chat, Rasa up and down), conversations
 	$(PY) -m knowledge eval
+	$(PY) -m knowledge crisis-eval --set dev
+	$(PY) -m knowledge crisis-eval --set blind
+	$(PY) -m stack crisis-eval
 	$(PY) -m stack eval
+
+.PHONY: crisis-model
+crisis-model: $(STAMP) ## Train the learned crisis stage again (after its training data or the lexicon changed)
+	$(PY) -m knowledge crisis-train
 
 # One run, one report (docs/bench/report.md, .json, PNG plots). Training from nothing takes about
 # 7 minutes, the soak 10. Quicker, not for quoting: BENCH_ARGS="--short --soak-minutes 1

@@ -1,5 +1,5 @@
-"""After a crisis: the lines as structured data, staying with the person, and, when only the
-classifier saw a crisis, the regular help for what they wrote as well."""
+"""After a crisis: the lines as structured data, staying with the person, and the regular help
+for whatever else they wrote."""
 
 from typing import Any
 
@@ -10,10 +10,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
 from actions.context import latest_turn, reply_language
-from actions.crisis_lines import stay
+from actions.crisis_lines import crisis_of, stay
 from actions.guidance import guide, search
 from actions.understanding import understand
-from knowledge.crisis import get_detector
 
 
 class ActionCrisis(Action):
@@ -26,22 +25,20 @@ class ActionCrisis(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         turn = latest_turn(tracker)
-        kinds = turn.entities.get("crisis_kind") or []
-        found = get_detector().detect(turn.text)
-        kind = kinds[0] if kinds else (found.kind if found else None)
+        found = crisis_of(turn)
+        kind = found.kind if found else None
         kommune = kb.current_kommune(tracker)
         language = reply_language(tracker)
-        if kind is not None:
-            themes = list(tracker.get_slot("themes") or [])
-            return stay(dispatcher, kind, kommune, themes, language=language)
-        # Only DIET said crisis, and it also says so about some needs ("ludomani hjælp"): the
-        # crisis lines came first; the help for the need follows, so nothing is lost either way.
+        # The crisis lines came first (utter_crisis). The help for what else the message says
+        # follows: a person in danger often has a need too ("I lost my flat, and ..."), and a
+        # message taken for a crisis that was not one still gets its answer.
         searched = search(turn.text, kommune, language)
         meaning = understand(turn, searched)
         if meaning.out_of_scope or not meaning.themes:
-            return stay(dispatcher, None, kommune, [], language=language)
+            themes = list(tracker.get_slot("themes") or [])
+            return stay(dispatcher, kind, kommune, themes, language=language)
         shown = guide(dispatcher, searched, meaning.themes, kommune, language)
-        events = stay(dispatcher, None, kommune, meaning.themes, more=shown, language=language)
+        events = stay(dispatcher, kind, kommune, meaning.themes, more=shown, language=language)
         return [
             *events,
             SlotSet("themes", meaning.themes),

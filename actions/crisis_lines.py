@@ -6,8 +6,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as kb
+from actions.context import Turn
 from actions.payload import send_payload
-from knowledge.crisis import Crisis, get_detector
+from knowledge.crisis import Crisis, get_lexicon
 
 GENERAL_LINES = ("national-112", "national-livslinien", "national-lev-uden-vold-1888")
 
@@ -15,8 +16,17 @@ GENERAL_LINES = ("national-112", "national-livslinien", "national-lev-uden-vold-
 def crisis_lines(kind: str | None) -> tuple[str, ...]:
     if kind is None:
         return GENERAL_LINES
-    lines = get_detector().kinds.get(kind)
+    lines = get_lexicon().kinds.get(kind)
     return lines[0] if lines else GENERAL_LINES
+
+
+def crisis_of(turn: Turn) -> Crisis | None:
+    """The crisis net's verdict on this turn. Rasa's pipeline ran the detector (both stages,
+    bot/addons/crisis.py) on it and named the kind; the text is not read a second time here."""
+    kinds = turn.entities.get("crisis_kind") or []
+    if not kinds:
+        return None
+    return Crisis(kinds[0], crisis_lines(kinds[0]), "nlu")
 
 
 def stay(

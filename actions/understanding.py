@@ -12,7 +12,8 @@ knowledge/eval/devset.yml.
 from dataclasses import dataclass
 
 from actions.context import Turn
-from knowledge.crisis import Crisis, get_detector
+from actions.crisis_lines import crisis_of
+from knowledge.crisis import Crisis
 from knowledge.search import Response
 
 NEED = "need_"
@@ -91,7 +92,7 @@ def is_out_of_scope(turn: Turn, found: Response | None, other_language: bool = F
 def understand(turn: Turn, found: Response | None, other_language: bool = False) -> Understanding:
     """What the message is about. `other_language`: written in neither Danish nor English, so
     only the multilingual search is asked (the classifier's guess would be noise)."""
-    crisis = get_detector().detect(turn.text)
+    crisis = crisis_of(turn)
     if turn.is_button:
         return Understanding(intent_themes(turn.intent), crisis=crisis)
     if other_language:

@@ -183,6 +183,34 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crisis_train(args: argparse.Namespace) -> int:
+    from knowledge.crisis_training import train
+
+    info = train()
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def cmd_crisis_eval(args: argparse.Namespace) -> int:
+    """Each crisis stage alone and both together, in this process, on the dev or blind set."""
+    from knowledge.crisis import get_detector
+    from knowledge.crisis_eval import detector_judge, format_table, stages, tally
+    from knowledge.crisis_sets import blind_cases, dev_cases
+
+    cases = blind_cases() if args.set == "blind" else dev_cases()
+    results = {
+        name: tally(cases, detector_judge(detect))
+        for name, detect in stages(get_detector()).items()
+    }
+    print(f"crisis, {args.set} set ({len(cases)} cases), this process")
+    print(format_table(results))
+    if args.set == "dev":
+        for name, figures in results.items():
+            print(f"{name} missed: {' '.join(figures['all']['missed'])}")
+            print(f"{name} false alarms: {' '.join(figures['all']['alarmed'])}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from knowledge.bench import run_bench
 
@@ -217,6 +245,11 @@ def parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
     sub.add_parser("calibrate", help="calibrate no_good_match").set_defaults(func=cmd_calibrate)
     sub.add_parser("bench", help="speed and memory").set_defaults(func=cmd_bench)
+    crisis_train = sub.add_parser("crisis-train", help="train the learned crisis stage")
+    crisis_train.set_defaults(func=cmd_crisis_train)
+    crisis_eval = sub.add_parser("crisis-eval", help="crisis stages alone and together")
+    crisis_eval.add_argument("--set", choices=["dev", "blind"], default="dev")
+    crisis_eval.set_defaults(func=cmd_crisis_eval)
     return p
 
 

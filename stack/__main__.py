@@ -44,7 +44,9 @@ def run_eval(settings: StackSettings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
-    parser.add_argument("command", choices=["run", "train", "prepare", "eval", "bench"])
+    parser.add_argument(
+        "command", choices=["run", "train", "prepare", "eval", "crisis-eval", "bench"]
+    )
     parser.add_argument("--force", action="store_true", help="train even if bot/ is unchanged")
     add_bench_arguments(parser)
     args = parser.parse_args(argv)
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "eval":
         return run_eval(settings)
+    if args.command == "crisis-eval":
+        from stack.crisis_eval import main as crisis_eval
+
+        return crisis_eval(settings)
     if args.command == "bench":
         return bench_main(bench_options(args))
     supervisor = Supervisor(settings)

