@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
-from actions.context import latest_turn, reply_language
+from actions.context import latest_turn, reply_language, user_language
 from actions.crisis_lines import crisis_of, stay
-from actions.guidance import guide, search
+from actions.guidance import guide, offer_interpreter, search
 from actions.understanding import understand
 
 
@@ -32,8 +32,12 @@ class ActionCrisis(Action):
         # The crisis lines came first (utter_crisis). The help for what else the message says
         # follows: a person in danger often has a need too ("I lost my flat, and ..."), and a
         # message taken for a crisis that was not one still gets its answer.
+        # The classifier knows Danish and English only; another language is read by the
+        # multilingual search alone, as in action_guide.
+        other = user_language(tracker) not in ("da", "en")
         searched = search(turn.text, kommune, language)
-        meaning = understand(turn, searched)
+        meaning = understand(turn, searched, other)
+        offer_interpreter(dispatcher, tracker)
         if meaning.out_of_scope or not meaning.themes:
             themes = list(tracker.get_slot("themes") or [])
             return stay(dispatcher, kind, kommune, themes, language=language)

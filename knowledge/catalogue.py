@@ -89,6 +89,9 @@ class Service(BaseModel):
     url: str | None = None
     address: str | None = None
     schedule: Schedule | None = None
+    # An emergency number (112) is answered at every hour by law, though the facts' sources
+    # state no hours for it: it says "open day and night", never "ask when it is open".
+    always_open: bool = False
     languages: list[str] = ["da"]
     crisis: bool = False
 
@@ -160,6 +163,8 @@ class Catalogue:
 
     def always_open(self, service_id: str) -> bool:
         """Open day and night, every day (a 24-hour line): open now, with no closing in sight."""
+        if self.services[service_id].always_open:
+            return True
         schedule = self.shown[service_id].schedule
         if schedule is None:
             return False
@@ -181,6 +186,12 @@ class Catalogue:
         service, shown = self.services[service_id], self.shown[service_id]
         when = now or datetime.now().astimezone()
         open_now, opening = describe(shown.schedule, when, language)
+        if service.always_open:
+            open_now, opening = True, text("opening.always_open", language)
+        elif service.crisis and shown.schedule is None:
+            # A crisis line whose hours are not checked: not "ask when it is open", but what
+            # to do if nobody answers.
+            opening = text("opening.crisis_unknown", language)
         voice = [p.number for p in shown.phones if p.type == "voice"]
         summary: dict[str, Any] = {
             "id": service.id,

@@ -62,3 +62,20 @@ def test_when_only_the_classifier_saw_a_crisis_the_need_is_answered_too() -> Non
     assert data["crisis"] is True and data["themes"] == ["misbrug"]
     assert responses(messages)[0] == "utter_heard"
     assert SlotSet("themes", ["misbrug"]) in events
+
+
+def test_a_crisis_in_another_language_still_gets_the_help_for_its_need() -> None:
+    # The classifier knows Danish and English only: in Ukrainian the multilingual search reads
+    # the need, as action_guide does, and the interpreter is offered after the lines.
+    given = tracker(
+        "Я хочу покінчити з собою, бо мене виселили з квартири і мені нема де спати",
+        "crisis",
+        entities=[{"entity": "crisis_kind", "value": "suicide"}],
+        slots={"kommune": "svendborg", "language": "en", "user_language": "uk"},
+    )
+    messages, events = run(ActionCrisis(), given)
+    data = payload(messages)
+    assert [s["id"] for s in data["services"]][:2] == ["national-112", "national-livslinien"]
+    assert "bolig" in data["themes"]
+    assert any("bolig" in s["themes"] for s in data["services"][2:])
+    assert "utter_interpreter_uk" in responses(messages)

@@ -95,6 +95,24 @@ def test_crisis_lines_are_national_and_reachable(catalogue: Catalogue) -> None:
     assert {"112", "70201201", "1888"} <= numbers
 
 
+def test_no_crisis_line_is_shown_with_unknown_hours(catalogue: Catalogue) -> None:
+    """112 is open day and night; a crisis line with unchecked hours says what to do if nobody
+    answers, never "ask when it is open"."""
+    unknown = catalogue.summary("national-sind", NOW)["opening"]
+    for language in ("da", "en", "uk", "ar"):
+        alarm = catalogue.summary("national-112", NOW, language=language)
+        assert alarm["open_now"] is True
+        assert catalogue.always_open("national-112")
+        for service in catalogue.services.values():
+            if service.crisis:
+                opening = catalogue.summary(service.id, NOW, language=language)["opening"]
+                assert opening != catalogue.summary("national-sind", NOW, language=language)[
+                    "opening"
+                ], service.id
+    assert unknown == "Ring og spørg, hvornår der er åbent."
+    assert "112" in catalogue.summary("national-livslinien", NOW)["opening"]
+
+
 def _copy_data(tmp_path: Path) -> Path:
     target = tmp_path / "catalogue"
     shutil.copytree(SETTINGS.catalogue_dir, target)

@@ -101,8 +101,8 @@ def _card(service: dict[str, Any], language: str) -> tuple[str, str, list[str]]:
     if address:
         extras.append(_say(N_("sms_render.address"), language, address=address))
     opening = _clip(str(service.get("opening") or ""), LINE_LIMIT)
-    # "Ring og spørg, hvornår der er åbent" under 112 is noise: unknown hours of a crisis line
-    # are left out (a line's known hours are kept).
+    # A crisis line with unchecked hours says "if nobody answers, call 112": on an SMS, 112 is
+    # already the first line, so that sentence is left out (a line's known hours are kept).
     if service.get("crisis") and service.get("open_now") is None:
         opening = ""
     extras = [*extras, opening] if opening else extras
