@@ -73,7 +73,7 @@ def test_a_crisis_in_another_language_still_gets_the_help_for_its_need() -> None
         entities=[{"entity": "crisis_kind", "value": "suicide"}],
         slots={"kommune": "svendborg", "language": "en", "user_language": "uk"},
     )
-    messages, events = run(ActionCrisis(), given)
+    messages, _ = run(ActionCrisis(), given)
     data = payload(messages)
     assert [s["id"] for s in data["services"]][:2] == ["national-112", "national-livslinien"]
     assert "bolig" in data["themes"]
