@@ -106,9 +106,9 @@ def test_no_crisis_line_is_shown_with_unknown_hours(catalogue: Catalogue) -> Non
         for service in catalogue.services.values():
             if service.crisis:
                 opening = catalogue.summary(service.id, NOW, language=language)["opening"]
-                assert opening != catalogue.summary("national-sind", NOW, language=language)[
-                    "opening"
-                ], service.id
+                assert (
+                    opening != catalogue.summary("national-sind", NOW, language=language)["opening"]
+                ), service.id
     assert unknown == "Ring og spørg, hvornår der er åbent."
     assert "112" in catalogue.summary("national-livslinien", NOW)["opening"]
 
