@@ -52,12 +52,30 @@ def round_the_clock(
     cat = kb.catalogue()
     found = []
     for service in cat.for_kommune(None):
-        fits = service.kommune is None and theme in service.themes
+        fits = service.kommune is None and theme in service.themes and not service.emergency
         if fits and cat.always_open(service.id):
             summary = cat.summary(service.id, None, kommune, language)
             if summary["phone"]:
                 found.append(summary)
     return found[:1]
+
+
+def open_now_instead(
+    theme: str | None, kommune: str | None, language: str = "da"
+) -> list[dict[str, Any]]:
+    """A door open now when the person's own is closed or its hours unknown: a national line
+    for the theme open day and night, else the region's out-of-hours number while it is open."""
+    lines = round_the_clock(theme, kommune, language)
+    if lines or kommune is None:
+        return lines
+    cat = kb.catalogue()
+    fact = cat.municipalities[kommune].out_of_hours_fact
+    for service in cat.for_kommune(kommune):
+        if service.kommune == kommune and fact in service.facts:
+            summary = cat.summary(service.id, None, kommune, language)
+            if summary["open_now"] and summary["phone"]:
+                return [summary]
+    return []
 
 
 class ActionHumanDoor(Action):
@@ -75,7 +93,7 @@ class ActionHumanDoor(Action):
         dispatcher.utter_message(response="utter_human")
         shown = show_services(dispatcher, [person], language) if person else []
         if person and not person["open_now"]:
-            lines = round_the_clock(theme, kommune, language)
+            lines = open_now_instead(theme, kommune, language)
             if lines:
                 # Closed, or hours we do not know: say which, never guess "closed".
                 closed = person["open_now"] is False

@@ -112,6 +112,18 @@ def ensure_door(
     return shown + show_services(dispatcher, fresh, language)
 
 
+def call_now(
+    dispatcher: CollectingDispatcher, themes: list[str], language: str = "da"
+) -> list[dict[str, Any]]:
+    """A national service with a checked phone for the need (else one for meeting the system:
+    advice on rights), for a person whose municipality is not known yet."""
+    doors = [d for d in kb.national_doors(themes, language=language) if d["phone"]]
+    if not doors:
+        return []
+    dispatcher.utter_message(response="utter_call_now")
+    return show_services(dispatcher, doors[:1], language)
+
+
 def guide(
     dispatcher: CollectingDispatcher,
     found: Response | None,
@@ -246,8 +258,11 @@ class ActionGuide(Action):
             send_payload(dispatcher, services=shown, kommune=kommune, out_of_scope=True)
             return events
         if not known:
+            # The first reply is already a door: a national line for the need, to call now,
+            # then the question that leads to the municipality's own help.
+            shown = call_now(dispatcher, meaning.themes, language)
             dispatcher.utter_message(response="utter_ask_kommune")
-            send_payload(dispatcher, themes=meaning.themes)
+            send_payload(dispatcher, services=shown, themes=meaning.themes)
             return [
                 *events,
                 SlotSet("pending", query),

@@ -90,8 +90,9 @@ class Service(BaseModel):
     address: str | None = None
     schedule: Schedule | None = None
     # An emergency number (112) is answered at every hour by law, though the facts' sources
-    # state no hours for it: it says "open day and night", never "ask when it is open".
-    always_open: bool = False
+    # state no hours for it: it says "open day and night", never "ask when it is open". It is
+    # for danger to life, never offered as someone to talk to.
+    emergency: bool = False
     languages: list[str] = ["da"]
     crisis: bool = False
 
@@ -153,6 +154,21 @@ class Catalogue:
                 return service
         return None
 
+    def phone_of(self, service_id: str, asker: str | None = None) -> str | None:
+        """The checked phone a person dials for a service: its own, else its front door's."""
+        summary = self.summary(service_id, asker=asker)
+        return summary["phone"] or (summary["via"] or {}).get("phone")
+
+    def themes_without_phone(self, kommune: str) -> list[str]:
+        """Themes for which no service a person in `kommune` can reach has a checked phone (its
+        own, or through the front door): `make validate` lists them."""
+        missing = []
+        for theme in THEMES:
+            fits = [s for s in self.for_kommune(kommune) if theme in s.themes and not s.crisis]
+            if not any(self.phone_of(s.id, kommune) for s in fits):
+                missing.append(theme)
+        return missing
+
     def for_kommune(self, kommune: str | None) -> list[Service]:
         """Services open to a person in `kommune`: its own and the national ones (all when None)."""
         return [
@@ -163,7 +179,7 @@ class Catalogue:
 
     def always_open(self, service_id: str) -> bool:
         """Open day and night, every day (a 24-hour line): open now, with no closing in sight."""
-        if self.services[service_id].always_open:
+        if self.services[service_id].emergency:
             return True
         schedule = self.shown[service_id].schedule
         if schedule is None:
@@ -186,7 +202,7 @@ class Catalogue:
         service, shown = self.services[service_id], self.shown[service_id]
         when = now or datetime.now().astimezone()
         open_now, opening = describe(shown.schedule, when, language)
-        if service.always_open:
+        if service.emergency:
             open_now, opening = True, text("opening.always_open", language)
         elif service.crisis and shown.schedule is None:
             # A crisis line whose hours are not checked: not "ask when it is open", but what

@@ -109,11 +109,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     by_kommune: dict[str | None, list[Any]] = {}
     for item in catalogue.unverified:
         by_kommune.setdefault(item.kommune, []).append(item)
+    # Every reply ends at a door a person can phone: a municipality whose front door has no
+    # checked phone fails the check (and `make test`); a theme without one is listed.
+    no_phone = []
     for slug in [*sorted(catalogue.municipalities), None]:
         door = catalogue.front_door(slug) if slug else None
         print(f"\n{slug or 'national'}:")
-        if door is not None and not catalogue.shown[door.id].phones:
-            print(f"  front door '{door.id}' has no verified phone number yet")
+        if slug is not None and (door is None or not catalogue.shown[door.id].phones):
+            no_phone.append(slug)
+            print(f"  ERROR: the front door of {slug} has no verified phone number")
+        if slug is not None:
+            for theme in catalogue.themes_without_phone(slug):
+                print(f"  no door with a verified phone for theme '{theme}'")
         items = by_kommune.get(slug, [])
         if not items:
             print("  no unverified contact facts")
@@ -121,7 +128,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(
                 f"  unverified {item.field} {item.value!r} in '{item.service}' (fact {item.fact})"
             )
-    return 0
+    return 1 if no_phone else 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

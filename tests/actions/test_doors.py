@@ -51,20 +51,34 @@ def test_not_knowing_the_municipality_every_front_door_is_listed() -> None:
 def test_without_a_theme_no_line_for_one_topic_is_offered() -> None:
     given = tracker("kan jeg tale med et menneske", "ask_human", slots={"kommune": "svendborg"})
     messages, _ = run(ActionHumanDoor(), given)
-    ids = [s["id"] for s in payload(messages)["services"]]
-    assert ids == ["svendborg-kommune"]
+    services = payload(messages)["services"]
+    assert services[0]["id"] == "svendborg-kommune"
+    # Its hours are not known: beside it, at most the region's out-of-hours number while that
+    # is open (evenings and weekends), never a line for one topic.
+    for extra in services[1:]:
+        assert extra["open_now"] and "reg-syd-laegevagt" in str(extra["contact_sources"])
     assert "utter_human_closed" not in responses(messages)
 
 
-def test_hours_we_do_not_know_are_not_called_closed() -> None:
-    slots = {"kommune": "svendborg", "themes": ["vold"]}
-    messages, _ = run(ActionHumanDoor(), tracker("et menneske", "ask_human", slots=slots))
-    handover = payload(messages)["handover"]
-    said = responses(messages)
-    phones = [s["phone"] for s in payload(messages)["services"]]
-    if handover["open_now"] is None:
-        assert "utter_human_hours_unknown" in said and "utter_human_closed" not in said
-    elif handover["open_now"] is False:
-        assert "utter_human_closed" in said
-    # Lev Uden Vold, day and night: the person itself, or the line beside one who is not open.
-    assert "1888" in phones
+def test_a_door_not_known_to_be_open_is_followed_by_one_open_now(monkeypatch) -> None:
+    from datetime import datetime
+
+    from actions import doors
+
+    # Saturday 23:00 in Jammerbugt: the front door's hours are not known, the region's
+    # out-of-hours number is open all weekend.
+    night = datetime.fromisoformat("2026-11-28T23:00+01:00")
+    catalogue = type(doors.kb.catalogue())
+    monkeypatch.setattr(catalogue, "summary", _at(catalogue.summary, night))
+    found = doors.open_now_instead(None, "jammerbugt")
+    assert [s["phone"] for s in found] == ["70 15 03 00"]
+    assert found[0]["open_now"] is True
+    # A theme with a line open day and night gets that line instead.
+    assert [s["phone"] for s in doors.open_now_instead("vold", "jammerbugt")] == ["1888"]
+
+
+def _at(summary, moment):
+    def at(self, service_id, now=None, asker=None, language="da"):
+        return summary(self, service_id, moment, asker, language)
+
+    return at

@@ -9,13 +9,23 @@ from tests.actions.conftest import payload, responses, run, texts, tracker
 def test_a_need_without_a_municipality_asks_for_it_once() -> None:
     text = "jeg har ingen steder at sove i nat"
     messages, events = run(ActionGuide(), tracker(text, "need_bolig"))
-    assert responses(messages) == ["utter_ask_kommune"]
+    assert responses(messages) == ["utter_call_now", "utter_ask_kommune"]
     assert events == [
         SlotSet("pending", text),
         SlotSet("themes", ["bolig"]),
         SlotSet("kommune_asked", True),
     ]
-    assert payload(messages)["themes"] == ["bolig"]
+    data = payload(messages)
+    assert data["themes"] == ["bolig"]
+    # A door to phone now, before the question: national, with a checked number.
+    assert len(data["services"]) == 1
+    assert data["services"][0]["kommune"] is None and data["services"][0]["phone"]
+
+
+def test_without_a_municipality_the_door_fits_the_need_where_a_national_line_does() -> None:
+    messages, _ = run(ActionGuide(), tracker("jeg drikker alt for meget", "need_misbrug"))
+    door = payload(messages)["services"][0]
+    assert door["id"] == "national-alkolinjen" and door["phone"] == "80 200 500"
 
 
 def test_the_answer_to_the_question_shows_services_for_the_pending_need() -> None:
@@ -130,16 +140,16 @@ def test_more_options_never_repeats_what_was_shown() -> None:
     assert events == [SlotSet("shown", sorted(set(shown) | set(new)))]
 
 
-def test_naming_a_municipality_whose_front_door_has_no_checked_phone_still_ends_at_a_door() -> None:
-    given = tracker(
-        "faxe kommune",
-        "inform_kommune",
-        entities=[{"entity": "kommune", "value": "faxe"}],
-    )
-    messages, _ = run(ActionGuide(), given)
-    services = payload(messages)["services"]
-    assert services[0]["id"] == "faxe-kommune"
-    assert any(s["phone"] or s["address"] for s in services), [s["id"] for s in services]
+def test_naming_a_municipality_answers_with_its_front_door_and_its_phone() -> None:
+    # Faxe's and Nyborg's switchboards are not verified: their front doors are the checked ones
+    # (Café Paraplyen, Socialafdelingen), so the answer still has a number to call.
+    for slug, door in (("faxe", "faxe-cafe-paraplyen"), ("nyborg", "nyborg-socialafdeling")):
+        given = tracker(
+            f"{slug} kommune", "inform_kommune", entities=[{"entity": "kommune", "value": slug}]
+        )
+        messages, _ = run(ActionGuide(), given)
+        services = payload(messages)["services"]
+        assert services[0]["id"] == door and services[0]["phone"], services[0]
 
 
 def test_english_cards_and_words() -> None:

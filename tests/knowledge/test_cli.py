@@ -2,9 +2,12 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 from knowledge.settings import KnowledgeSettings
 
@@ -12,9 +15,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(
-    real_settings: KnowledgeSettings, *args: str, stdin: str = ""
+    real_settings: KnowledgeSettings,
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ALLEDORE_INDEX_DIR": str(real_settings.index_dir), "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "ALLEDORE_INDEX_DIR": str(real_settings.index_dir),
+        "HF_HUB_OFFLINE": "1",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "knowledge", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
@@ -65,4 +76,19 @@ def test_validate_lists_unverified_facts_per_municipality(real_settings) -> None
     assert "Catalogue OK" in out.stdout
     for slug in ("nyborg", "svendborg", "faxe", "norddjurs", "jammerbugt", "national"):
         assert f"\n{slug}:" in out.stdout
-    assert "front door 'faxe-" in out.stdout  # Faxe has no verified switchboard number yet
+    assert "ERROR" not in out.stdout  # every front door has a checked phone
+
+
+def test_validate_fails_when_a_front_door_has_no_phone(real_settings, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(real_settings.catalogue_dir, catalogue)
+    path = catalogue / "nyborg.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for service in data["services"]:
+        if service["front_door"]:
+            service["phones"] = []
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = run(real_settings, "validate", env={"ALLEDORE_CATALOGUE_DIR": str(catalogue)})
+    assert out.returncode == 1
+    assert "the front door of nyborg has no verified phone number" in out.stdout
+    assert "Traceback" not in out.stderr
