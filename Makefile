@@ -164,11 +164,12 @@ test: lint types validate-bot docker-check browser services catalogs ## Lint, ty
 	$(PY) -m pytest
 
 .PHONY: eval
-eval: venv catalogs ## Retrieval quality, the crisis net (blind set, through /api/chat, Rasa up and down), conversations
+eval: venv catalogs ## Retrieval quality, the crisis net (blind set, through /api/chat, Rasa up and down), first-reply doors, conversations
 	$(PY) -m knowledge eval
 	$(PY) -m knowledge crisis-eval --set dev
 	$(PY) -m knowledge crisis-eval --set blind
 	$(PY) -m stack crisis-eval
+	$(PY) -m stack door-eval
 	$(PY) -m stack eval
 
 .PHONY: crisis-model

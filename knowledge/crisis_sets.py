@@ -102,7 +102,7 @@ def dev_cases() -> list[CrisisCase]:
 
 
 def blind_cases() -> list[CrisisCase]:
-    return load_cases(sorted(BLIND_DIR.glob("*.yml")))
+    return load_cases(sorted(BLIND_DIR.glob("crisis_*.yml")))
 
 
 def _nlu_examples() -> Iterator[tuple[str, str, str]]:

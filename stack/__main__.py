@@ -45,7 +45,7 @@ def run_eval(settings: StackSettings) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument(
-        "command", choices=["run", "train", "prepare", "eval", "crisis-eval", "bench"]
+        "command", choices=["run", "train", "prepare", "eval", "crisis-eval", "door-eval", "bench"]
     )
     parser.add_argument("--force", action="store_true", help="train even if bot/ is unchanged")
     add_bench_arguments(parser)
@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         from stack.crisis_eval import main as crisis_eval
 
         return crisis_eval(settings)
+    if args.command == "door-eval":
+        from stack.door_eval import main as door_eval
+
+        return door_eval(settings)
     if args.command == "bench":
         return bench_main(bench_options(args))
     supervisor = Supervisor(settings)
