@@ -4,14 +4,13 @@ for whatever else they wrote."""
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge_access as kb
 from actions.context import latest_turn, reply_language, user_language
-from actions.crisis_lines import crisis_of, stay
-from actions.guidance import guide, offer_interpreter, search
+from actions.crisis_lines import crisis_of
+from actions.guidance import after_the_lines, search
 from actions.understanding import understand
 
 
@@ -29,22 +28,10 @@ class ActionCrisis(Action):
         kind = found.kind if found else None
         kommune = kb.current_kommune(tracker)
         language = reply_language(tracker)
-        # The crisis lines came first (utter_crisis). The help for what else the message says
-        # follows: a person in danger often has a need too ("I lost my flat, and ..."), and a
-        # message taken for a crisis that was not one still gets its answer.
-        # The classifier knows Danish and English only; another language is read by the
-        # multilingual search alone, as in action_guide.
+        # The crisis lines came first (utter_crisis); the help for the rest of the message
+        # follows. The classifier knows Danish and English only; another language is read by
+        # the multilingual search alone, as in action_guide.
         other = user_language(tracker) not in ("da", "en")
         searched = search(turn.text, kommune, language)
         meaning = understand(turn, searched, other)
-        offer_interpreter(dispatcher, tracker)
-        if meaning.out_of_scope or not meaning.themes:
-            themes = list(tracker.get_slot("themes") or [])
-            return stay(dispatcher, kind, kommune, themes, language=language)
-        shown = guide(dispatcher, searched, meaning.themes, kommune, language)
-        events = stay(dispatcher, kind, kommune, meaning.themes, more=shown, language=language)
-        return [
-            *events,
-            SlotSet("themes", meaning.themes),
-            SlotSet("shown", [s["id"] for s in shown]),
-        ]
+        return after_the_lines(dispatcher, tracker, meaning, searched, kind, kommune, language)

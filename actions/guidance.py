@@ -21,7 +21,7 @@ from actions.context import (
 )
 from actions.crisis_lines import announce, stay
 from actions.payload import send_payload
-from actions.understanding import intent_themes, understand
+from actions.understanding import Understanding, intent_themes, understand
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import locale
 from knowledge.search import QueryError, Response
@@ -156,7 +156,15 @@ def guide(
             if picked:
                 dispatcher.utter_message(response="utter_for_topic", topic=label)
                 shown += show_services(dispatcher, picked, language)
+    if kommune is None and not any(phone_of(s) for s in shown):
+        # A municipality we do not hold ("anden kommune / ved ikke"): a national number to call.
+        shown += call_now(dispatcher, themes, language)
     return ensure_door(dispatcher, shown, kommune, results, themes, language)
+
+
+def phone_of(service: dict[str, Any]) -> str | None:
+    """The number a person dials for a service: its own, else its front door's."""
+    return service.get("phone") or (service.get("via") or {}).get("phone")
 
 
 def out_of_scope(
@@ -185,6 +193,31 @@ def offer_interpreter(dispatcher: CollectingDispatcher, tracker: Tracker) -> Non
     writes = other_language(tracker)
     if writes is not None:
         dispatcher.utter_message(response=INTERPRETER_OFFERS.get(writes, "utter_interpreter"))
+
+
+def after_the_lines(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    meaning: Understanding,
+    found: Response | None,
+    kind: str | None,
+    kommune: str | None,
+    language: str,
+) -> list[dict[str, Any]]:
+    """After the crisis lines, the help for what else the message says: a person in danger
+    often has a need too ("I lost my flat, and ..."), and a message taken for a crisis that was
+    not one still gets its answer."""
+    offer_interpreter(dispatcher, tracker)
+    if meaning.out_of_scope or not meaning.themes:
+        themes = list(tracker.get_slot("themes") or [])
+        return stay(dispatcher, kind, kommune, themes, language=language)
+    shown = guide(dispatcher, found, meaning.themes, kommune, language)
+    events = stay(dispatcher, kind, kommune, meaning.themes, more=shown, language=language)
+    return [
+        *events,
+        SlotSet("themes", meaning.themes),
+        SlotSet("shown", [s["id"] for s in shown]),
+    ]
 
 
 class ActionGuide(Action):
@@ -249,8 +282,8 @@ class ActionGuide(Action):
         meaning = understand(turn, found, other)
         if meaning.crisis is not None:
             announce(dispatcher, meaning.crisis)
-            return events + stay(
-                dispatcher, meaning.crisis.kind, kommune, meaning.themes, language=language
+            return events + after_the_lines(
+                dispatcher, tracker, meaning, found, meaning.crisis.kind, kommune, language
             )
         if meaning.out_of_scope:
             offer_interpreter(dispatcher, tracker)

@@ -175,3 +175,18 @@ def test_another_language_gets_the_interpreter_offer_first_and_the_search_decide
     messages, _ = run(ActionGuide(), given)
     assert responses(messages) == ["utter_interpreter_uk", "utter_heard", "utter_next"]
     assert "bolig" in payload(messages)["themes"]
+
+
+def test_a_municipality_we_do_not_hold_gets_a_national_number_and_a_kind_line() -> None:
+    slots = {"pending": "jeg har ingen steder at sove", "themes": ["bolig"], "kommune_asked": True}
+    given = tracker(
+        '/inform_kommune{"kommune": "anden"}',
+        "inform_kommune",
+        slots=slots,
+        entities=[{"entity": "kommune", "value": "anden"}],
+    )
+    messages, _ = run(ActionGuide(), given)
+    said = responses(messages)
+    assert said[0] == "utter_no_kommune"  # "... your municipality's main number can help too"
+    numbers = [s["phone"] for s in payload(messages)["services"] if s["kommune"] is None]
+    assert [n for n in numbers if n and n != "112"], payload(messages)["services"]
