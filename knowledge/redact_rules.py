@@ -117,9 +117,9 @@ _WORD = r"[^\W\d_][\w'-]*"
 
 # Words that stand before a street's name ("Store Kongensgade", "H.C. Andersens Boulevard").
 _BEFORE_STREET = (
-    r"(?:(?-i:store|lille|nørre|søndre|østre|vestre|gammel|gamle|ny|nye|sankt|skt|sct|øvre|"
-    r"nedre|indre|ydre|Store|Lille|Nørre|Søndre|Østre|Vestre|Gammel|Gamle|Ny|Nye|Sankt|Skt|"
-    rf"Sct|Øvre|Nedre|Indre|Ydre)\.?|(?-i:[A-ZÆØÅ])[\w.]*s|(?-i:[A-ZÆØÅ])\.(?:[A-ZÆØÅ]\.)+){_SP}"
+    r"(?:(?:store|lille|nørre|søndre|østre|vestre|gammel|gamle|ny|nye|sankt|skt|sct|øvre|"
+    r"nedre|indre|ydre)\.?|(?-i:[A-ZÆØÅ])[\w.]*s|(?-i:[A-ZÆØÅ])\.(?:[A-ZÆØÅ]\.)+)"
+    rf"{_SP}"
 )
 _END = r"(?![^\W\d_])"  # the street word ends the name; a number may follow at once
 SUFFIXED = re.compile(
