@@ -176,6 +176,10 @@ eval: venv catalogs ## Retrieval quality, the crisis net (blind set, through /ap
 crisis-model: $(STAMP) ## Train the learned crisis stage again (after its training data or the lexicon changed)
 	$(PY) -m knowledge crisis-train
 
+.PHONY: redact-fuzz
+redact-fuzz: $(STAMP) ## Redaction: misses on 10,000 generated messages of each kind, false redactions on ours
+	$(PY) -m knowledge redact-fuzz
+
 # One run, one report (docs/bench/report.md, .json, PNG plots). Training from nothing takes about
 # 7 minutes, the soak 10. Quicker, not for quoting: BENCH_ARGS="--short --soak-minutes 1
 # --skip-train --skip-venvs".

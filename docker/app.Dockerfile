@@ -57,4 +57,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 
 # The supervisor's command for the web app (stack/supervisor.py), listening on the container's
 # network; ALLEDORE_HOST, the ports and the secrets come from the environment.
-CMD ["python", "-m", "uvicorn", "widgets.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["python", "-m", "uvicorn", "widgets.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--timeout-keep-alive", "5", "--http", "widgets.serving:HeaderDeadline"]

@@ -1,4 +1,5 @@
-"""`python -m knowledge build | search | validate | stats | prompt | eval | calibrate | bench`."""
+"""`python -m knowledge build | search | validate | stats | prompt | eval | calibrate | bench |
+redact-fuzz`."""
 
 import argparse
 import json
@@ -225,6 +226,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redact_fuzz(args: argparse.Namespace) -> int:
+    from knowledge.redact_fuzz import main as fuzz
+
+    return fuzz(count=args.count, seed=args.seed)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -257,6 +264,10 @@ def parser() -> argparse.ArgumentParser:
     crisis_eval = sub.add_parser("crisis-eval", help="crisis stages alone and together")
     crisis_eval.add_argument("--set", choices=["dev", "blind"], default="dev")
     crisis_eval.set_defaults(func=cmd_crisis_eval)
+    fuzz = sub.add_parser("redact-fuzz", help="redaction misses and false redactions")
+    fuzz.add_argument("--count", type=int, default=10_000, help="messages of each kind")
+    fuzz.add_argument("--seed", type=int, default=16)
+    fuzz.set_defaults(func=cmd_redact_fuzz)
     return p
 
 

@@ -65,6 +65,12 @@ class StackSettings(BaseSettings):
     # this host (compose: ALLEDORE_RASA_SERVERS='["http://rasa-1:5005", "http://rasa-2:5005"]').
     rasa_servers: list[str] = Field(default_factory=list)
     app_workers: int = Field(default=1, ge=1)
+    # Slow clients cannot hold the app's workers: a kept-alive connection closes after this
+    # long idle (uvicorn's --timeout-keep-alive), and one whose request headers have not all
+    # arrived this long after it opened (widgets/serving.py). Every place that starts uvicorn
+    # passes both (stack/supervisor.py, docker/).
+    keep_alive_s: int = Field(default=5, ge=1)
+    header_timeout_s: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def replicas_share_their_state(self) -> Self:

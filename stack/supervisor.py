@@ -131,6 +131,11 @@ def processes(settings: StackSettings, app_settings: dict[str, str] | None = Non
             "--port",
             str(settings.app_port),
             "--no-access-log",
+            # Slow clients: idle connections close, and so do ones that send no headers.
+            "--timeout-keep-alive",
+            str(settings.keep_alive_s),
+            "--http",
+            "widgets.serving:HeaderDeadline",
             # Several workers share one count of the rate limits only in Redis
             # (ALLEDORE_RATE_LIMIT_STORE); each loads the search index on its own.
             *(["--workers", str(settings.app_workers)] if settings.app_workers > 1 else []),

@@ -1,6 +1,7 @@
 """The FastAPI app: create_app() wires settings, clients and routes; nothing runs at import.
 
-Run it: `uvicorn widgets.app:create_app --factory --host 127.0.0.1 --port 8000` (make run does).
+Run it: `uvicorn widgets.app:create_app --factory --host 127.0.0.1 --port 8000` (make run does,
+with the timeouts of widgets/serving.py).
 """
 
 import asyncio
@@ -135,7 +136,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.state.metrics.refused.labels("too_large").inc()
         response = refusal(request, 413, N_("limits.too_large"))
         headers = dict(response.headers)
-        security_headers(headers, production)
+        security_headers(headers, production, request.url.path)
         return 413, headers, bytes(response.body)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, refuse=too_large)
@@ -149,7 +150,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         route = request.scope.get("route")
         path = getattr(route, "path", "other")
         app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
-        security_headers(response.headers, production)
+        security_headers(response.headers, production, request.url.path)
         return response
 
     def refusal(request: Request, status: int, key: str) -> Response:

@@ -25,7 +25,7 @@ from knowledge.crisis import Crisis, get_detector, get_lexicon
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, locale, reply_language, text, ui_language
 from knowledge.language import language_metadata, resolve
-from knowledge.redact import redact
+from knowledge.redact import READ_MARGIN, redact
 from knowledge.search import Searcher
 from widgets.metrics import Metrics
 from widgets.models import Button, ChatReply, ChatRequest, Message
@@ -134,7 +134,8 @@ class ChatService:
         self, request: ChatRequest, session_id: str, language: str, channel: str
     ) -> ChatReply:
         kommune = await run_in_threadpool(self.known_kommune, request.kommune)
-        message = clean_message(request.message)
+        # Only what can be kept is read (and redacted): the limit and a margin past it.
+        message = clean_message(request.message[: self.settings.max_message_chars + READ_MARGIN])
         if not message:
             self.metrics.turns.labels("empty").inc()
             return ChatReply(
@@ -144,14 +145,14 @@ class ChatService:
                 language=ui_language(language),
             )
         notes: list[Message] = []
-        if len(message) > self.settings.max_message_chars:
-            message = message[: self.settings.max_message_chars]
-            notes.append(Message(text=text("chat.too_long", language)))
         # Before Rasa sees it (its tracker store keeps every message): what identifies the person
-        # goes, and they are told so, kindly, before the answer.
-        private = redact(message)
+        # goes, and they are told so, kindly, before the answer. Redacted first, then cut, so
+        # the cut never leaves half a CPR number.
+        private = redact(message, self.settings.max_message_chars)
+        message = private.text
+        if private.cut or len(request.message) > self.settings.max_message_chars + READ_MARGIN:
+            notes.append(Message(text=text("chat.too_long", language)))
         if private.changed:
-            message = private.text
             notes.append(Message(text=redacted_note(private.kinds, language)))
             self.metrics.redactions.inc()
         # The crisis net reads every turn here, whether Rasa answers or not, and Rasa is told

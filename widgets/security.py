@@ -29,6 +29,10 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# What carries a conversation, or what a person wrote: the chat API (and search, whose query
+# is their words), the page without JavaScript, the staff console, the SMS webhooks. No cache,
+# in the browser or on the way, keeps it.
+NO_STORE_PATHS = ("/api/", "/chat", "/staff", "/sms/")
 # Browsers keep to HTTPS for a year once they have seen this over HTTPS (ignored over HTTP).
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -43,8 +47,13 @@ PLACEHOLDERS = {
 MIN_SECRET_CHARS = 24
 
 
-def security_headers(headers: MutableMapping[str, str] | MutableHeaders, production: bool) -> None:
-    """Add the headers every response carries (a route's own choice is kept)."""
+def security_headers(
+    headers: MutableMapping[str, str] | MutableHeaders, production: bool, path: str = ""
+) -> None:
+    """Add the headers every response carries (a route's own choice is kept, except that what
+    carries a conversation is never cached)."""
+    if path.startswith(NO_STORE_PATHS):
+        headers["Cache-Control"] = "no-store"
     for name, value in HEADERS.items():
         headers.setdefault(name, value)
     is_page = headers.get("content-type", "").startswith("text/html")

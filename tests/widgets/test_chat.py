@@ -78,6 +78,16 @@ def test_a_very_long_message_is_read_in_part_and_said_so(
     assert "meget lang" in reply["messages"][0]["text"]
 
 
+def test_a_long_message_is_redacted_before_it_is_cut(client: TestClient, rasa: FakeRasa) -> None:
+    # A CPR number across the cut goes whole: no half of it reaches Rasa.
+    rasa.said = captured("rest_guidance")
+    for at in (1990, 1994, 1998):
+        rasa.sent.clear()
+        chat(client, message="a" * at + " 010203-1234 " + "b" * 3000, kommune="svendborg")
+        sent = rasa.sent[0][1]
+        assert "[cpr]" in sent and not any(ch.isdigit() for ch in sent)
+
+
 def test_bad_json_and_wrong_types_get_a_clear_422_not_a_crash(client: TestClient) -> None:
     response = client.post(
         "/api/chat", content=b"{not json", headers={"content-type": "application/json"}

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from starlette.exceptions import HTTPException
 
+from knowledge.i18n import text
 from widgets.deps import SettingsDep, SmsDep
 from widgets.models import INVALID_REQUEST
-from widgets.sms.gateway import Inbound
+from widgets.sms.gateway import Inbound, usable_number
 from widgets.sms.providers import (
     Forbidden,
     Malformed,
@@ -17,12 +18,15 @@ from widgets.sms.providers import (
     check_twilio,
     read_gatewayapi,
     send_gatewayapi,
+    twilio_message_id,
     twiml,
 )
 
 router = APIRouter(prefix="/sms", tags=["sms"], responses=INVALID_REQUEST)
 log = logging.getLogger(__name__)
 XML = "application/xml"
+# A reply carries a turn of the conversation: no cache keeps it.
+NO_STORE = {"Cache-Control": "no-store"}
 
 # What the webhooks answer, documented for /openapi.json: the routes read their bodies themselves
 # (the signature covers the raw form or JSON), so the bodies are described here too.
@@ -37,7 +41,10 @@ TWILIO_RESPONSES: dict[int | str, dict[str, object]] = {
         "description": "The reply as TwiML (no <Message> when nothing is sent).",
         "content": _TWIML,
     },
-    400: {"description": "Signed, but without a From number.", "content": _TWIML},
+    400: {
+        "description": "Signed, but without a usable From number: a kind refusal.",
+        "content": _TWIML,
+    },
     403: _FORBIDDEN,
 }
 TWILIO_BODY = {
@@ -60,7 +67,10 @@ TWILIO_BODY = {
 }
 GATEWAYAPI_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "Received; the reply goes out through GatewayAPI.", "content": _TEXT},
-    400: {"description": "Signed, but not an MO SMS.", "content": _TEXT},
+    400: {
+        "description": "Signed, but not an MO SMS, or without a usable number.",
+        "content": _TEXT,
+    },
     403: _FORBIDDEN,
 }
 GATEWAYAPI_BODY = {
@@ -121,10 +131,14 @@ async def twilio(
         log.warning("Twilio webhook refused: %s", error)
         return Response("Forbidden", status_code=403, media_type="text/plain")
     fields = dict(params)
-    if not fields.get("From"):
-        return Response(twiml(None), media_type=XML, status_code=400)
-    inbound = Inbound(fields["From"], fields.get("Body", ""), fields.get("MessageSid", ""), kommune)
-    return Response(twiml(await gateway.handle(inbound, "twilio")), media_type=XML)
+    if not usable_number(fields.get("From", "")):
+        # Nobody to answer, or no way to tell this sender from others: refused, kindly.
+        return Response(twiml(no_number()), media_type=XML, status_code=400, headers=NO_STORE)
+    body = fields.get("Body", "")
+    message_id = fields.get("MessageSid") or twilio_message_id(signature, body)
+    inbound = Inbound(fields["From"], body, message_id, kommune)
+    reply = twiml(await gateway.handle(inbound, "twilio"))
+    return Response(reply, media_type=XML, headers=NO_STORE)
 
 
 @router.post(
@@ -150,6 +164,8 @@ async def gatewayapi(
         return Response("Forbidden", status_code=403, media_type="text/plain")
     except Malformed:
         return Response("Not an MO SMS", status_code=400, media_type="text/plain")
+    if not usable_number(number):
+        return Response(no_number(), status_code=400, media_type="text/plain", headers=NO_STORE)
     reply = await gateway.handle(Inbound(number, text, message_id, kommune), "gatewayapi")
     if reply:
         # Acknowledge at once; the reply goes out as a new message.
@@ -161,4 +177,8 @@ async def gatewayapi(
             number,
             reply,
         )
-    return Response("ok", media_type="text/plain")
+    return Response("ok", media_type="text/plain", headers=NO_STORE)
+
+
+def no_number() -> str:
+    return text("sms.no_number", "da")

@@ -4,7 +4,9 @@ same dialogue as the web (ChatService with channel "sms"), rendered for a small 
 The phone number is used for one thing only: its HMAC key. It is not stored or logged.
 """
 
+import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +17,7 @@ from actions.payload import public_service
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, text
 from knowledge.language import detect
+from knowledge.redact import READ_MARGIN
 from knowledge.text import fold
 from widgets.chat import ChatService
 from widgets.models import ChatReply, ChatRequest, Message
@@ -34,6 +37,10 @@ ENGLISH_KEYWORDS = {"help", "new", "restart", "start over"}
 # boxes on old phones), so the gateway writes Danish or English; others read English.
 SMS_LANGUAGES = ("da", "en")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# A sender's number as providers write it: digits, maybe "+", spaces, dashes, brackets, and a
+# scheme ("tel:", "whatsapp:"). An alphanumeric sender ("Anonymous", "Restricted") has none.
+_NUMBER = re.compile(r"^(?:[a-z]+:)?\+?[0-9 ()-]+$")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,6 +58,24 @@ def _word(text: str) -> str:
 def keyword(text: str) -> str | None:
     word = _word(text)
     return next((name for name, words in KEYWORDS.items() if word in words), None)
+
+
+def usable_number(number: str) -> bool:
+    """Can this sender be answered, and told apart from others (3 to 15 digits)?"""
+    digits = sum(ch.isdigit() for ch in number)
+    return bool(_NUMBER.match(number.strip())) and 3 <= digits <= 15
+
+
+def choice_number(text: str) -> int | None:
+    """A reply that is a number ("2", "2.", "２", "②", "²", "٢"), or None. A long run of
+    digits is not a choice (and is never turned into an int)."""
+    folded = unicodedata.normalize("NFKC", text).strip().rstrip(".)")
+    if not folded or len(folded) > 3:
+        return None
+    digits = [unicodedata.decimal(ch, None) for ch in folded]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
 
 
 def sms_language(language: str | None) -> str:
@@ -72,7 +97,18 @@ class SmsGateway:
 
     async def handle(self, inbound: Inbound, provider: str) -> str | None:
         """The reply text, or None when nothing should be sent (a redelivered message, or a
-        number that has already been told it is sending too fast)."""
+        number that has already been told it is sending too fast). Whatever the message, and
+        whatever breaks, the person gets a kind answer."""
+        # Only what can be kept is read: the chat's limit and a margin.
+        inbound.text = inbound.text[: self.settings.max_message_chars + READ_MARGIN]
+        try:
+            return await self._handle(inbound, provider)
+        except Exception as error:
+            # The type only: an error's message may quote what the person wrote.
+            log.error("SMS turn failed (%s); answered kindly", type(error).__name__)
+            return self.own_words(N_("sms.failed"), "da")
+
+    async def _handle(self, inbound: Inbound, provider: str) -> str | None:
         if not await run_in_threadpool(self.state.first_time, provider, inbound.message_id):
             return None
         key = number_key(inbound.number, self.settings.sms_number_secret)
@@ -95,11 +131,11 @@ class SmsGateway:
         if said == "help":
             return await self.help(kommune, language)
         message = inbound.text
-        choice = inbound.text.strip().rstrip(".")
-        if choice.isdigit():
+        choice = choice_number(inbound.text)
+        if choice is not None:
             options = await run_in_threadpool(self.state.options, key)
-            if options and 1 <= int(choice) <= len(options):
-                message = options[int(choice) - 1].payload
+            if options and 1 <= choice <= len(options):
+                message = options[choice - 1].payload
             elif options:
                 return self.own_words(N_("sms.pick_number"), language)
         reply = await self.chat.reply(

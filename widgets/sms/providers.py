@@ -62,6 +62,13 @@ def check_twilio(token: str, url: str, params: list[tuple[str, str]], signature:
     raise Forbidden("X-Twilio-Signature does not match")
 
 
+def twilio_message_id(signature: str, body: str) -> str:
+    """An id for a Twilio request without MessageSid: its signature (which covers the URL and
+    every parameter) and its body. A redelivery of the same request gets the same id."""
+    digest = hashlib.sha256(f"{signature}\x1f{body}".encode()).hexdigest()
+    return f"signed:{digest}"
+
+
 def twiml(text: str | None) -> str:
     """The reply as TwiML; no text means no message at all."""
     if not text:
