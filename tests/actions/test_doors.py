@@ -1,5 +1,6 @@
 """action_human_door and action_opening."""
 
+from actions import knowledge_access
 from actions.doors import ActionDoorHint, ActionHumanDoor, ActionOpening
 from tests.actions.conftest import payload, responses, run, texts, tracker
 
@@ -56,7 +57,8 @@ def test_without_a_theme_no_line_for_one_topic_is_offered() -> None:
     # Its hours are not known: beside it, at most the region's out-of-hours number while that
     # is open (evenings and weekends), never a line for one topic.
     for extra in services[1:]:
-        assert extra["open_now"] and "reg-syd-laegevagt" in str(extra["contact_sources"])
+        facts = knowledge_access.catalogue().services[extra["id"]].facts
+        assert extra["open_now"] and "reg-syd-laegevagt" in facts, extra["id"]
     assert "utter_human_closed" not in responses(messages)
 
 

@@ -64,7 +64,8 @@ def test_personal_data_is_taken_out_before_it_is_stored_and_the_person_is_told(
             (reply["session_id"],),
         ).fetchall()
     assert [json.loads(row[0])["text"] for row in user] == [
-        "jeg har gæld og bor på [adresse]. mit cpr er [cpr], ring på [tlf] eller skriv til [e-mail]"
+        # "2. tv." goes whole with the address: its dot may be the floor's or the sentence's.
+        "jeg har gæld og bor på [adresse] mit cpr er [cpr], ring på [tlf] eller skriv til [e-mail]"
     ]
     for kind, value in PRIVATE.items():
         assert value not in stored, kind
