@@ -11,6 +11,7 @@ from actions.cards import door_line, has_door
 from actions.context import reply_language
 from actions.guidance import ensure_door, show_services
 from actions.payload import send_payload
+from knowledge.catalogue import dial
 
 
 def human_for(
@@ -28,8 +29,7 @@ def human_for(
         if theme not in service.themes or service.crisis or service.front_door:
             continue
         summary = cat.summary(service.id, None, kommune, language)
-        via_phone = (summary["via"] or {}).get("phone")
-        if service.kommune is not None and (summary["phone"] or via_phone):
+        if service.kommune is not None and dial(summary):
             local.append(summary)
         elif service.kommune is None and summary["phone"]:
             national.append(summary)
@@ -107,7 +107,7 @@ class ActionHumanDoor(Action):
             handover = {
                 "service_id": person["id"],
                 "name": person["name"],
-                "phone": person["phone"] or (person.get("via") or {}).get("phone"),
+                "phone": dial(person),
                 "open_now": person["open_now"],
                 "opening": person["opening"],
             }

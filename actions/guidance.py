@@ -22,6 +22,7 @@ from actions.context import (
 from actions.crisis_lines import announce, stay
 from actions.payload import send_payload
 from actions.understanding import Understanding, intent_themes, understand
+from knowledge.catalogue import dial
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import locale
 from knowledge.search import QueryError, Response
@@ -156,15 +157,10 @@ def guide(
             if picked:
                 dispatcher.utter_message(response="utter_for_topic", topic=label)
                 shown += show_services(dispatcher, picked, language)
-    if kommune is None and not any(phone_of(s) for s in shown):
+    if kommune is None and not any(dial(s) for s in shown):
         # A municipality we do not hold ("anden kommune / ved ikke"): a national number to call.
         shown += call_now(dispatcher, themes, language)
     return ensure_door(dispatcher, shown, kommune, results, themes, language)
-
-
-def phone_of(service: dict[str, Any]) -> str | None:
-    """The number a person dials for a service: its own, else its front door's."""
-    return service.get("phone") or (service.get("via") or {}).get("phone")
 
 
 def out_of_scope(

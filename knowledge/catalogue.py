@@ -133,6 +133,11 @@ TRANSLATED = ("description", "eligibility", "how_to_access", "fees")
 TRANSLATIONS_DIR = "translations"
 
 
+def dial(summary: dict[str, Any]) -> str | None:
+    """The number a person dials for a service summary: its own, else its front door's."""
+    return summary.get("phone") or (summary.get("via") or {}).get("phone")
+
+
 @dataclass
 class Catalogue:
     services: dict[str, Service]
@@ -156,8 +161,7 @@ class Catalogue:
 
     def phone_of(self, service_id: str, asker: str | None = None) -> str | None:
         """The checked phone a person dials for a service: its own, else its front door's."""
-        summary = self.summary(service_id, asker=asker)
-        return summary["phone"] or (summary["via"] or {}).get("phone")
+        return dial(self.summary(service_id, asker=asker))
 
     def themes_without_phone(self, kommune: str) -> list[str]:
         """Themes for which no service a person in `kommune` can reach has a checked phone (its

@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import yaml
 
-from knowledge.i18n import text
+from knowledge.catalogue import dial
+from knowledge.i18n import UI_LANGUAGES, text
 from stack.settings import StackSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,19 +54,14 @@ def load(path: Path) -> list[Case]:
 
 def phones(reply: dict[str, Any]) -> list[str]:
     """The numbers a person can dial from the reply: each service's own, or its front door's."""
-    found = []
-    for service in reply.get("services") or []:
-        number = service.get("phone") or (service.get("via") or {}).get("phone")
-        if number:
-            found.append(str(number))
-    return found
+    return [str(number) for s in reply.get("services") or [] if (number := dial(s))]
 
 
 def judge(case: Case, reply: dict[str, Any]) -> dict[str, bool]:
     numbers = phones(reply)
     human = [n for n in numbers if n != EMERGENCY] if case.kind != "crisis" else numbers
     verdict = {"door": bool(human)}
-    unknown = {text("opening.unknown", lang) for lang in ("da", "en", "uk", "ar")}
+    unknown = {text("opening.unknown", lang) for lang in UI_LANGUAGES}
     verdict["crisis_hours_unknown"] = any(
         s.get("crisis") and s.get("opening") in unknown for s in reply.get("services") or []
     )
