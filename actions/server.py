@@ -15,6 +15,7 @@ from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import HTTPResponse, Request, Sanic, response
 
+from knowledge.logsafe import install
 from stack.settings import get_settings
 
 OPEN_PATHS = {"/health"}
@@ -41,6 +42,8 @@ def make_app(token: str) -> Sanic:  # type: ignore[type-arg]
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The actions read every message (the tracker): none of it may reach the log.
+    install()
     settings = get_settings()
     app = make_app(settings.actions_token)
     app.run(

@@ -69,6 +69,9 @@ def rasa_env(settings: StackSettings) -> dict[str, str]:
             "ALLEDORE_RASA_TOKEN": settings.rasa_token,
             "ALLEDORE_TRACKER_DB": str(settings.tracker_db),
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # Rasa's debug lines quote every message; whatever the caller's environment says,
+            # it logs at INFO at most (its channel filters the rest: knowledge/logsafe.py).
+            "LOG_LEVEL": "INFO",
         }
     )
     if settings.tracker_store == "postgresql":

@@ -24,6 +24,7 @@ from swagger_ui_bundle import swagger_ui_path
 from actions.cards import first_sentence
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, text
+from knowledge.logsafe import install
 from knowledge.search import get_searcher
 from widgets.language import request_language, template_context
 from widgets.metrics import Metrics
@@ -89,6 +90,8 @@ def wants_page(request: Request) -> bool:
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or get_web_settings()
+    # Before anything is logged: no record of this process holds what a person wrote.
+    install()
     if settings.mode == "production" and (problems := production_problems(settings)):
         raise ProductionRefused(
             "Alle Døre will not start in production mode:\n  - " + "\n  - ".join(problems)

@@ -6,8 +6,6 @@ their municipality's front door, and, for a crisis, 112 and the right line first
 """
 
 import logging
-import re
-import secrets
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
@@ -25,15 +23,18 @@ from knowledge.crisis import Crisis, get_detector, get_lexicon
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import N_, locale, reply_language, text, ui_language
 from knowledge.language import language_metadata, resolve
+from knowledge.logsafe import turn, withhold
+from knowledge.payloads import AllowList, get_allow_list, guard
 from knowledge.redact import READ_MARGIN, redact
 from knowledge.search import Searcher
+from knowledge.settings import get_settings
+from widgets.ids import is_sms_id, web_id
 from widgets.metrics import Metrics
 from widgets.models import Button, ChatReply, ChatRequest, Message
 from widgets.rasa_client import RasaClient, RasaUnavailable
 from widgets.rate_limit import Limits
 from widgets.settings import WebSettings
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 # The bot's own words for when nothing else answers, with verified doors per municipality.
 FALLBACK_FILE = Path(__file__).resolve().parent.parent / "bot" / "addons" / "fallback.yml"
 LIMITED_SERVICES = 3
@@ -45,11 +46,6 @@ KIND_NAMES = {
     "address": N_("privacy.kind.address"),
 }
 log = logging.getLogger(__name__)
-
-
-def new_session_id() -> str:
-    """Anonymous and random: nothing about the person is in it."""
-    return secrets.token_urlsafe(16)
 
 
 def clean_message(message: str) -> str:
@@ -105,6 +101,19 @@ class ChatService:
         self.metrics = metrics
         self.limits = limits
 
+    def session_id(self, given: str | None, channel: str) -> str:
+        """The conversation to continue: an SMS key from the gateway, or a web id this app
+        issued; any other id a client sends is replaced, never stored (widgets/ids.py)."""
+        if channel == "sms":
+            if not is_sms_id(given):
+                raise ValueError("an SMS turn without the gateway's key for the number")
+            return str(given)
+        return web_id(given, self.settings.session_id_secret)
+
+    def allow_list(self) -> AllowList:
+        """The payloads the bot's domain offers, with the catalogue's municipalities."""
+        return get_allow_list(self.settings.bot_dir / "domain", get_settings().catalogue_dir)
+
     def known_kommune(self, kommune: str | None) -> str | None:
         slug = (kommune or "").strip().lower()
         try:
@@ -114,28 +123,33 @@ class ChatService:
         return slug if slug in known else None
 
     async def reply(self, request: ChatRequest, channel: str = "web") -> ChatReply:
-        session_id = request.session_id if SESSION_ID.match(request.session_id or "") else None
-        session_id = session_id or new_session_id()
+        session_id = self.session_id(request.session_id, channel)
         if self.limits is not None and channel != "sms":
             # SMS has its own limit per number (widgets/sms/gateway.py).
             self.limits.check_session(session_id)
         # What the person writes: what the widget or client says, else what the message is in.
         language = resolve(request.language, request.message)
-        try:
-            return await self._reply(request, session_id, language, channel)
-        except Exception:
-            # Whatever broke, the person gets the verified doors, never an error page.
-            log.exception("chat turn failed; answered with the fallback doors")
-            self.metrics.turns.labels("failed").inc()
-            kommune = (request.kommune or "").strip().lower()
-            return doors_only(session_id, kommune, language, crisis=False)
+        # Whatever is logged during the turn, its text is not (knowledge/logsafe.py).
+        with turn(request.message):
+            try:
+                return await self._reply(request, session_id, language, channel)
+            except Exception:
+                # Whatever broke, the person gets the verified doors, never an error page.
+                log.exception("chat turn failed; answered with the fallback doors")
+                self.metrics.turns.labels("failed").inc()
+                kommune = (request.kommune or "").strip().lower()
+                return doors_only(session_id, kommune, language, crisis=False)
 
     async def _reply(
         self, request: ChatRequest, session_id: str, language: str, channel: str
     ) -> ChatReply:
         kommune = await run_in_threadpool(self.known_kommune, request.kommune)
-        # Only what can be kept is read (and redacted): the limit and a margin past it.
-        message = clean_message(request.message[: self.settings.max_message_chars + READ_MARGIN])
+        # Rasa decodes `/intent{json}` itself: only the payloads the bot offers go on as one,
+        # anything else starting with `/` as plain words (knowledge/payloads.py). Only what can
+        # be kept is read (and redacted): the limit and a margin past it.
+        allow = await run_in_threadpool(self.allow_list)
+        limit = self.settings.max_message_chars
+        message, is_payload = guard(clean_message(request.message[: limit + READ_MARGIN]), allow)
         if not message:
             self.metrics.turns.labels("empty").inc()
             return ChatReply(
@@ -147,16 +161,19 @@ class ChatService:
         notes: list[Message] = []
         # Before Rasa sees it (its tracker store keeps every message): what identifies the person
         # goes, and they are told so, kindly, before the answer. Redacted first, then cut, so
-        # the cut never leaves half a CPR number.
-        private = redact(message, self.settings.max_message_chars)
-        message = private.text
-        if private.cut or len(request.message) > self.settings.max_message_chars + READ_MARGIN:
-            notes.append(Message(text=text("chat.too_long", language)))
-        if private.changed:
+        # the cut never leaves half a CPR number. A payload the bot offered holds only checked
+        # slugs: it is sent as it is.
+        private = redact(message, limit)
+        if not is_payload:
+            message = private.text
+            if private.cut or len(request.message) > limit + READ_MARGIN:
+                notes.append(Message(text=text("chat.too_long", language)))
+        if private.changed and not is_payload:
             notes.append(Message(text=redacted_note(private.kinds, language)))
             self.metrics.redactions.inc()
         # The crisis net reads every turn here, whether Rasa answers or not, and Rasa is told
         # its verdict (bot/addons/crisis.py) so the message is read once.
+        withhold(message)
         crisis = await run_in_threadpool(detect_crisis, message)
         metadata = {
             "kommune": kommune,

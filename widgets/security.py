@@ -42,6 +42,7 @@ PLACEHOLDERS = {
     "local-dev-actions-token",
     "dev-twilio-token",
     "dev-sms-number-secret",
+    "dev-session-id-secret",
     "dev-only-gatewayapi-jwt-secret-0000",
 }
 MIN_SECRET_CHARS = 24
@@ -72,6 +73,7 @@ def production_problems(settings: WebSettings) -> list[str]:
         "ALLEDORE_RASA_TOKEN": settings.rasa_token,
         "ALLEDORE_ACTIONS_TOKEN": settings.actions_token,
         "ALLEDORE_SMS_NUMBER_SECRET": settings.sms_number_secret,
+        "ALLEDORE_SESSION_ID_SECRET": settings.session_id_secret,
     }
     # An SMS provider's secret may be empty: that provider is then off (its webhook refuses all).
     optional = {

@@ -45,10 +45,15 @@ class WebSettings(StackSettings):
     retention_days: float = 30.0
     purge_interval_s: float = 3600.0
 
+    # Tags the web conversation ids the app issues (an HMAC), so an id a client made up is
+    # replaced, never stored (widgets/ids.py says how to rotate it).
+    session_id_secret: str = "dev-session-id-secret"
+
     # SMS. Placeholders are for development only: production refuses them (widgets/security.py).
     # An empty secret turns that provider's webhook off.
     twilio_auth_token: str = "dev-twilio-token"
-    # Keys a phone number's conversation (an HMAC); change it and every conversation starts anew.
+    # Keys a phone number's conversation (an HMAC, its id "sms-..."); change it to rotate, and
+    # every number's conversation starts anew (widgets/ids.py).
     sms_number_secret: str = "dev-sms-number-secret"
     # The public base URL the SMS provider calls (Twilio signs the full URL); default: as received.
     sms_public_url: str | None = None
@@ -56,6 +61,9 @@ class WebSettings(StackSettings):
     sms_rate_limit: int = 20  # messages per number per window
     sms_rate_window_s: float = 600.0
     gatewayapi_jwt_secret: str = "dev-only-gatewayapi-jwt-secret-0000"
+    # A GatewayAPI token's senttime may be this old (it retries a delivery for up to 12 hours);
+    # message ids already seen are refused for good (widgets/sms/state.py).
+    gatewayapi_max_age_s: float = 86400.0
     gatewayapi_token: str = ""
     gatewayapi_url: str = "https://gatewayapi.com/rest/mtsms"
     sms_sender: str = "AlleDoere"  # alphanumeric sender id, at most 11 characters

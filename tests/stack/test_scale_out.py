@@ -27,6 +27,7 @@ from stack.settings import StackSettings
 from stack.supervisor import Supervisor
 from tests.services import Postgres, RedisServer, port
 from tests.widgets.test_stack_web import call
+from widgets.ids import new_web_id
 from widgets.rasa_client import TURN_KEY, replica_order
 from widgets.retention import DAY_S, purge
 from widgets.settings import WebSettings
@@ -114,11 +115,17 @@ def assert_answered_by_the_bot(reply: dict[str, Any]) -> None:
     assert reply["messages"] and reply["limited"] is False, reply
 
 
+def issued() -> str:
+    """A conversation id as the app issues them (with its secret: the test's environment's,
+    which the supervisor passes on), so the app keeps it (widgets/ids.py)."""
+    return new_web_id(WebSettings().session_id_secret)
+
+
 def sessions_on(urls: list[str], replica: str, count: int) -> list[str]:
     """Conversation ids that the app sends to `replica` first (widgets/rasa_client.py)."""
     found = []
-    for n in range(1000):
-        session = f"scale-out-{n:04d}-{'x' * 8}"
+    for _ in range(1000):
+        session = issued()
         if replica_order(urls, session)[0] == replica:
             found.append(session)
         if len(found) == count:
@@ -202,7 +209,7 @@ def test_two_app_workers_keep_one_rate_limit_in_redis(
 ) -> None:
     # Empty messages cost the bot nothing and still count. New connections each time, so both
     # workers take turns; each would let SESSION_LIMIT through on its own.
-    session = "rate-limit-shared-0001"
+    session = issued()
     for _ in range(SESSION_LIMIT):
         call(scaled_out, "/api/chat", {"session_id": session, "message": ""})
     request = urllib.request.Request(
@@ -221,7 +228,7 @@ def test_retention_and_sms_stop_delete_from_postgresql(
 ) -> None:
     # Three conversations of their own, through the app, kept by the replicas in PostgreSQL;
     # the first happened 31 days ago, as far as the store can tell.
-    old, stop, kept = "retention-pg-old-0001", "retention-pg-stop-001", "retention-pg-kept-001"
+    old, stop, kept = issued(), issued(), issued()
     for session in (old, stop, kept):
         assert_answered_by_the_bot(chat(scaled_out, session, TURNS[1]))
     with tracker_db.connect() as db:

@@ -15,6 +15,7 @@ from stack.settings import PROJECT_DIR
 from tests.widgets.conftest import FakeRasa, captured
 from widgets.app import ProductionRefused, create_app
 from widgets.deps import get_rasa, get_searcher_factory
+from widgets.ids import new_web_id
 from widgets.security import OTHER_CSP, PAGE_CSP, production_problems
 from widgets.settings import WebSettings
 
@@ -22,6 +23,7 @@ REAL_SECRETS = {
     "rasa_token": "r" * 32,
     "actions_token": "a" * 32,
     "sms_number_secret": "s" * 32,
+    "session_id_secret": "i" * 32,
     "twilio_auth_token": "t" * 32,
     "gatewayapi_jwt_secret": "g" * 32,
 }
@@ -102,7 +104,12 @@ def test_production_refuses_to_start_with_placeholder_secrets(tmp_path: Path) ->
     with pytest.raises(ProductionRefused) as refused:
         create_app(WebSettings(mode="production", var_dir=tmp_path))
     message = str(refused.value)
-    for name in ("ALLEDORE_RASA_TOKEN", "ALLEDORE_ACTIONS_TOKEN", "ALLEDORE_SMS_NUMBER_SECRET"):
+    for name in (
+        "ALLEDORE_RASA_TOKEN",
+        "ALLEDORE_ACTIONS_TOKEN",
+        "ALLEDORE_SMS_NUMBER_SECRET",
+        "ALLEDORE_SESSION_ID_SECRET",
+    ):
         assert f"{name} is the development placeholder" in message
     assert "Traceback" not in message
 
@@ -206,7 +213,7 @@ def test_the_page_without_javascript_gets_a_page_not_json(
 def test_a_conversation_over_its_rate_limit_is_asked_to_wait(
     limited: TestClient, rasa: FakeRasa
 ) -> None:
-    session = "session-rate-0001"
+    session = new_web_id(WebSettings().session_id_secret)
     for _ in range(3):
         ok = limited.post("/api/chat", json={"session_id": session, "message": "jeg har gæld"})
         assert ok.status_code == 200
@@ -216,7 +223,7 @@ def test_a_conversation_over_its_rate_limit_is_asked_to_wait(
     assert "Vent et øjeblik" in refused.json()["detail"] and "112" in refused.json()["detail"]
     assert len(rasa.sent) == 3
     # Another conversation from the same address still gets through (under the address limit).
-    other = limited.post("/api/chat", json={"session_id": "session-rate-0002", "message": "hej"})
+    other = limited.post("/api/chat", json={"message": "hej"})
     assert other.status_code == 200
 
 

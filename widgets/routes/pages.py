@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.errors import KnowledgeError
 from knowledge.i18n import direction, group, language_code, reply_language, ui_language
 from knowledge.language import detect
-from widgets.chat import SESSION_ID, clean_message, new_session_id
-from widgets.deps import ChatDep, RasaDep, SearcherDep, TemplatesDep
+from widgets.chat import clean_message
+from widgets.deps import ChatDep, RasaDep, SearcherDep, SettingsDep, TemplatesDep
 from widgets.history import Entry, history, place_cards
+from widgets.ids import is_web_id, new_web_id, web_id
 from widgets.models import ChatReply, ChatRequest
 from widgets.rasa_client import RasaUnavailable
 from widgets.staff_view import municipality_names
@@ -69,6 +70,7 @@ async def render_chat(
     templates: TemplatesDep,
     searcher: SearcherDep,
     rasa: RasaDep,
+    settings: SettingsDep,
     session: str,
     kommune: str,
     latest: ChatReply | None = None,
@@ -80,7 +82,9 @@ async def render_chat(
         # The page is shown in the language the answer was given in.
         request.state.language = latest.language
     try:
-        entries = history(await rasa.events(session)) if SESSION_ID.match(session) else []
+        # Only a conversation this app issued the id of is read back (never an SMS one).
+        issued = is_web_id(session, settings.session_id_secret)
+        entries = history(await rasa.events(session)) if issued else []
     except RasaUnavailable:
         entries = []
     if latest is not None and (latest.limited or not from_rasa):
@@ -106,16 +110,24 @@ async def chat_page(
     templates: TemplatesDep,
     searcher: SearcherDep,
     rasa: RasaDep,
+    settings: SettingsDep,
     kommune: Annotated[str, Query(max_length=100)] = "",
     s: Annotated[str, Query(max_length=200)] = "",
     language: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     """The same conversation as the widget, as a plain form: for old browsers and locked-down
     machines. A reload shows the conversation again (read back from Rasa)."""
-    session = s if SESSION_ID.match(s) else new_session_id()
+    session = web_id(s, settings.session_id_secret)
     chosen = ui_language(language) if language_code(language) else ""
     return await render_chat(
-        request, templates, searcher, rasa, session, kommune.lower(), chosen_language=chosen
+        request,
+        templates,
+        searcher,
+        rasa,
+        settings,
+        session,
+        kommune.lower(),
+        chosen_language=chosen,
     )
 
 
@@ -125,6 +137,7 @@ async def chat_post(
     templates: TemplatesDep,
     searcher: SearcherDep,
     rasa: RasaDep,
+    settings: SettingsDep,
     service: ChatDep,
     message: Annotated[str, Form(max_length=100_000)] = "",
     session: Annotated[str, Form(max_length=200)] = "",
@@ -142,7 +155,8 @@ async def chat_post(
             templates,
             searcher,
             rasa,
-            new_session_id(),
+            settings,
+            new_web_id(settings.session_id_secret),
             kommune.lower(),
             chosen_language=chosen and ui_language(chosen),
         )
@@ -155,6 +169,7 @@ async def chat_post(
         templates,
         searcher,
         rasa,
+        settings,
         reply.session_id,
         kommune.lower(),
         latest=reply,

@@ -4,19 +4,20 @@ through GatewayAPI's REST API). A request that is not signed by the provider get
 import logging
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from knowledge.i18n import text
 from widgets.deps import SettingsDep, SmsDep
 from widgets.models import INVALID_REQUEST
+from widgets.settings import WebSettings
 from widgets.sms.gateway import Inbound, usable_number
 from widgets.sms.providers import (
     Forbidden,
     Malformed,
     check_gatewayapi,
     check_twilio,
-    read_gatewayapi,
     send_gatewayapi,
     twilio_message_id,
     twiml,
@@ -157,8 +158,12 @@ async def gatewayapi(
 ) -> Response:
     """GatewayAPI's MO-SMS webhook: JSON signed with a JWT (HS256) in X-Gwapi-Signature."""
     try:
-        check_gatewayapi(settings.gatewayapi_jwt_secret, signature)
-        number, text, message_id = read_gatewayapi(await request.body())
+        number, text, message_id = check_gatewayapi(
+            settings.gatewayapi_jwt_secret,
+            signature,
+            await request.body(),
+            settings.gatewayapi_max_age_s,
+        )
     except Forbidden as error:
         log.warning("GatewayAPI webhook refused: %s", error)
         return Response("Forbidden", status_code=403, media_type="text/plain")
@@ -169,15 +174,23 @@ async def gatewayapi(
     reply = await gateway.handle(Inbound(number, text, message_id, kommune), "gatewayapi")
     if reply:
         # Acknowledge at once; the reply goes out as a new message.
-        background.add_task(
-            send_gatewayapi,
+        background.add_task(reply_by_gatewayapi, settings, number, reply)
+    return Response("ok", media_type="text/plain", headers=NO_STORE)
+
+
+async def reply_by_gatewayapi(settings: WebSettings, number: str, reply: str) -> None:
+    """Send the reply; a failure is logged by its kind (never the number or the text), and the
+    person's next message is answered as usual."""
+    try:
+        await send_gatewayapi(
             settings.gatewayapi_url,
             settings.gatewayapi_token,
             settings.sms_sender,
             number,
             reply,
         )
-    return Response("ok", media_type="text/plain", headers=NO_STORE)
+    except (httpx.HTTPError, ValueError) as error:
+        log.error("GatewayAPI reply not sent (%s)", type(error).__name__)
 
 
 def no_number() -> str:

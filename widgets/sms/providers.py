@@ -4,14 +4,16 @@ provider, read the message from it, and send the reply the provider's way.
 - Twilio: form post signed with X-Twilio-Signature (HMAC-SHA1 with the account's auth token over
   the full URL plus the POST parameters sorted by name); the reply goes back as TwiML.
 - GatewayAPI (gatewayapi.com, a Danish gateway): JSON post ("MO SMS": id, msisdn, receiver,
-  message, senttime) signed with a JWT (HS256, a shared secret) in X-Gwapi-Signature; the reply
-  is sent as a new message through its REST API (POST /rest/mtsms).
+  message, senttime) signed with a JWT (HS256, a shared secret) in X-Gwapi-Signature, whose
+  claims are the same payload; the reply is sent as a new message through its REST API
+  (POST /rest/mtsms).
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
@@ -79,15 +81,12 @@ def twiml(text: str | None) -> str:
     )
 
 
-def check_gatewayapi(secret: str, header: str) -> None:
-    if not secret:
-        raise Forbidden("GatewayAPI is off (no ALLEDORE_GATEWAYAPI_JWT_SECRET)")
-    if not header:
-        raise Forbidden("missing X-Gwapi-Signature")
-    try:
-        jwt.decode(header, secret, algorithms=["HS256"])
-    except jwt.PyJWTError as error:
-        raise Forbidden(f"X-Gwapi-Signature: {type(error).__name__}") from error
+# The fields of an MO SMS that the JWT must carry with the body's values: GatewayAPI signs the
+# whole payload as the token's claims, so what is processed is what was signed.
+GATEWAYAPI_BOUND = ("id", "msisdn", "message")
+# GatewayAPI tokens carry no `exp`; the MO SMS's `senttime` dates them. A delivery is retried for
+# up to 12 hours, so older than this is refused; a little clock skew is allowed.
+CLOCK_SKEW_S = 300
 
 
 def read_gatewayapi(body: bytes) -> tuple[str, str, str]:
@@ -97,6 +96,44 @@ def read_gatewayapi(body: bytes) -> tuple[str, str, str]:
         return str(data["msisdn"]), str(data.get("message") or ""), str(data["id"])
     except (ValueError, KeyError, TypeError) as error:
         raise Malformed("not a GatewayAPI MO SMS") from error
+
+
+def _fresh(claims: dict[str, object], now: float, max_age_s: float) -> None:
+    """An expiry is required: `exp` (checked by PyJWT) or a `senttime` no older than max_age_s."""
+    if "exp" in claims:
+        return
+    sent = claims.get("senttime")
+    if not isinstance(sent, (int, float)) or isinstance(sent, bool):
+        raise Forbidden("X-Gwapi-Signature: no expiry (neither exp nor senttime)")
+    if sent < now - max_age_s or sent > now + CLOCK_SKEW_S:
+        raise Forbidden("X-Gwapi-Signature: expired (senttime out of range)")
+
+
+def check_gatewayapi(
+    secret: str, header: str, body: bytes, max_age_s: float, now: float | None = None
+) -> tuple[str, str, str]:
+    """(number, text, message id) of a signed MO SMS: the JWT is valid, not expired, and its
+    claims carry the body's id, number and text. Replays are refused by the message id."""
+    if not secret:
+        raise Forbidden("GatewayAPI is off (no ALLEDORE_GATEWAYAPI_JWT_SECRET)")
+    if not header:
+        raise Forbidden("missing X-Gwapi-Signature")
+    now = time.time() if now is None else now
+    try:
+        claims = jwt.decode(header, secret, algorithms=["HS256"], leeway=CLOCK_SKEW_S)
+    except jwt.PyJWTError as error:
+        raise Forbidden(f"X-Gwapi-Signature: {type(error).__name__}") from error
+    _fresh(claims, now, max_age_s)
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise Malformed("not a GatewayAPI MO SMS") from error
+    if not isinstance(data, dict):
+        raise Malformed("not a GatewayAPI MO SMS")
+    for name in GATEWAYAPI_BOUND:
+        if name not in claims or str(claims[name]) != str(data.get(name)):
+            raise Forbidden(f"X-Gwapi-Signature: does not sign this message ({name})")
+    return read_gatewayapi(body)
 
 
 async def send_gatewayapi(

@@ -14,6 +14,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from widgets.ids import SMS_PREFIX
+
 SCHEMA = """
 create table if not exists options (key text primary key, options text not null, at real);
 create table if not exists seen (id text primary key, at real not null);
@@ -28,7 +30,8 @@ def number_key(number: str, secret: str) -> str:
     """The conversation key of a phone number: digits only, so "+45 12 34 56 78" and
     "4512345678" are one person."""
     digits = "".join(ch for ch in number if ch.isdigit())
-    return hmac.new(secret.encode(), digits.encode(), hashlib.sha256).hexdigest()[:40]
+    # The prefix keeps SMS conversations out of the web's id space (widgets/ids.py).
+    return SMS_PREFIX + hmac.new(secret.encode(), digits.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 @dataclass

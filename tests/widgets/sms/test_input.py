@@ -3,7 +3,6 @@
 import uuid
 from xml.sax.saxutils import unescape
 
-import jwt
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
 from tests.widgets.conftest import FakeRasa, captured
+from tests.widgets.sms.signing import gatewayapi_signed
 from tests.widgets.sms.test_webhooks import URL, Phone
 from widgets.settings import WebSettings
 from widgets.sms.gateway import choice_number, usable_number
@@ -105,8 +105,8 @@ def test_a_sender_without_a_usable_number_is_refused_kindly(
 def test_gatewayapi_refuses_a_sender_without_a_number_kindly(
     client: TestClient, rasa: FakeRasa
 ) -> None:
-    header = jwt.encode({"id": 1}, WebSettings().gatewayapi_jwt_secret, algorithm="HS256")
-    body = {"id": 7, "msisdn": "Anonymous", "message": "hej"}
+    mo = {"id": 7, "msisdn": "Anonymous", "message": "hej"}
+    body, header = gatewayapi_signed(mo, WebSettings().gatewayapi_jwt_secret)
     response = client.post("/sms/gatewayapi", json=body, headers={"X-Gwapi-Signature": header})
     assert response.status_code == 400 and "112" in response.text
     assert rasa.sent == []

@@ -1,12 +1,16 @@
 """Signatures checked against the providers' own client code (twilio's RequestValidator,
 PyJWT), not against a copy of our algorithm."""
 
+import json
+import time
+
 import jwt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
+from tests.widgets.sms.signing import gatewayapi_signed
 from widgets.sms.providers import (
     Forbidden,
     Malformed,
@@ -54,12 +58,49 @@ def test_twiml_escapes_the_text_and_can_say_nothing() -> None:
     assert twiml(None).endswith("<Response/>")
 
 
+SECRET, OTHER = "s" * 32, "o" * 32  # HS256 wants keys of 32 bytes or more
+MO = {"id": 1000001, "msisdn": 4512345678, "receiver": 4587654321, "message": "hej"}
+DAY = 86400.0
+
+
 def test_gatewayapi_jwt_checked_with_pyjwt() -> None:
-    secret, other = "s" * 32, "o" * 32  # HS256 wants keys of 32 bytes or more
-    check_gatewayapi(secret, jwt.encode({"id": 1}, secret, algorithm="HS256"))
-    for header in ["", "not.a.jwt", jwt.encode({"id": 1}, other, algorithm="HS256")]:
+    body, header = gatewayapi_signed(MO, SECRET)
+    raw = json.dumps(body).encode()
+    assert check_gatewayapi(SECRET, header, raw, DAY) == ("4512345678", "hej", "1000001")
+    for bad in ["", "not.a.jwt", gatewayapi_signed(MO, OTHER)[1]]:
         with pytest.raises(Forbidden):
-            check_gatewayapi(secret, header)
+            check_gatewayapi(SECRET, bad, raw, DAY)
+
+
+def test_gatewayapi_jwt_must_sign_this_very_message() -> None:
+    body, header = gatewayapi_signed(MO, SECRET)
+    for name, value in [("message", "noget andet"), ("msisdn", 4599999999), ("id", 1000002)]:
+        forged = json.dumps({**body, name: value}).encode()
+        with pytest.raises(Forbidden, match=name):
+            check_gatewayapi(SECRET, header, forged, DAY)
+    # A token for the id alone, as a careless sender might make, signs no message.
+    only_id = jwt.encode({"id": MO["id"], "senttime": body["senttime"]}, SECRET, algorithm="HS256")
+    with pytest.raises(Forbidden):
+        check_gatewayapi(SECRET, only_id, json.dumps(body).encode(), DAY)
+
+
+def test_gatewayapi_jwt_must_carry_an_expiry_and_be_fresh() -> None:
+    now = time.time()
+    undated = jwt.encode(MO, SECRET, algorithm="HS256")
+    with pytest.raises(Forbidden, match="no expiry"):
+        check_gatewayapi(SECRET, undated, json.dumps(MO).encode(), DAY, now)
+    for sent in (now - DAY - 60, now + 3600):
+        body, header = gatewayapi_signed(MO, SECRET, sent)
+        with pytest.raises(Forbidden, match="expired"):
+            check_gatewayapi(SECRET, header, json.dumps(body).encode(), DAY, now)
+    # An `exp` claim is checked by PyJWT: past is refused, future taken.
+    for exp, ok in ((now - 3600, False), (now + 3600, True)):
+        header = jwt.encode({**MO, "exp": int(exp)}, SECRET, algorithm="HS256")
+        if ok:
+            assert check_gatewayapi(SECRET, header, json.dumps(MO).encode(), DAY, now)
+        else:
+            with pytest.raises(Forbidden, match="Expired"):
+                check_gatewayapi(SECRET, header, json.dumps(MO).encode(), DAY, now)
 
 
 def test_gatewayapi_message_read() -> None:

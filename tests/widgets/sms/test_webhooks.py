@@ -6,12 +6,12 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 import httpx
-import jwt
 import pytest
 from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from tests.widgets.conftest import FakeRasa, captured
+from tests.widgets.sms.signing import gatewayapi_signed
 from widgets.settings import WebSettings
 from widgets.sms import providers
 from widgets.sms.gsm import is_gsm7, segments
@@ -148,14 +148,20 @@ def test_gatewayapi_signed_message_is_answered_through_its_rest_api(
 
     monkeypatch.setattr("widgets.routes.sms.send_gatewayapi", fake_send)
     rasa.said = captured("rest_guidance")
-    body = {"id": 1000001, "msisdn": 4512345678, "receiver": 4587654321, "message": "hjemløs"}
-    header = jwt.encode({"id": 1}, WebSettings().gatewayapi_jwt_secret, algorithm="HS256")
+    mo = {"id": 1000001, "msisdn": 4512345678, "receiver": 4587654321, "message": "hjemløs"}
+    body, header = gatewayapi_signed(mo, WebSettings().gatewayapi_jwt_secret)
     url = "/sms/gatewayapi?kommune=svendborg"
     response = client.post(url, json=body, headers={"X-Gwapi-Signature": header})
     assert response.status_code == 200
     assert sent and sent[0]["number"] == "4512345678" and "62233000" in sent[0]["text"]
     assert client.post(url, json=body).status_code == 403
-    assert len(sent) == 1
+    # The same signed request again (a replay) is acknowledged and not answered again ...
+    again = client.post(url, json=body, headers={"X-Gwapi-Signature": header})
+    assert again.status_code == 200 and len(sent) == 1 and len(rasa.sent) == 1
+    # ... and the signature of one message does not carry another.
+    forged = {**body, "message": "noget andet", "id": 1000002}
+    response = client.post(url, json=forged, headers={"X-Gwapi-Signature": header})
+    assert response.status_code == 403 and len(rasa.sent) == 1
 
 
 def test_gatewayapi_outbound_call_shape(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,3 +181,22 @@ def test_gatewayapi_outbound_call_shape(monkeypatch: pytest.MonkeyPatch) -> None
     body = json.loads(seen[0].content)
     assert body == {"sender": "Kommune", "message": "Hej", "recipients": [{"msisdn": 4512}]}
     assert seen[0].headers["Authorization"] == "Token tok"
+
+
+def test_gatewayapi_reply_that_cannot_be_sent_is_logged_by_its_kind_only(
+    client: TestClient,
+    rasa: FakeRasa,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def unreachable(url: str, token: str, sender: str, number: str, text: str) -> None:
+        raise httpx.ConnectError("Name or service not known")
+
+    monkeypatch.setattr("widgets.routes.sms.send_gatewayapi", unreachable)
+    rasa.said = captured("rest_guidance")
+    mo = {"id": 1000077, "msisdn": 4512345677, "receiver": 4587654321, "message": "hjemløs"}
+    body, header = gatewayapi_signed(mo, WebSettings().gatewayapi_jwt_secret)
+    response = client.post("/sms/gatewayapi", json=body, headers={"X-Gwapi-Signature": header})
+    assert response.status_code == 200
+    assert "GatewayAPI reply not sent (ConnectError)" in caplog.text
+    assert "4512345677" not in caplog.text and "hjemløs" not in caplog.text
